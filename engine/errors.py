@@ -1,0 +1,112 @@
+"""Every error Aegis raises on purpose, each with context and a Korean `user_message`.
+
+    AegisError
+    ├── InvalidInput            bad user or operator input (exit 2 on the CLI)
+    │   └── UnknownSource
+    ├── SourceError             a public-data source failed (.source)
+    │   ├── SourceUnavailable   transport error, timeout, 5xx, maintenance page (retryable)
+    │   │   └── SourceQuotaExceeded   daily quota or 429 (.retry_after)
+    │   ├── SourceAuthError     key missing, unregistered or expired: an operator must act
+    │   └── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
+    └── GatewayError            an LLM provider failed (.provider); never reaches a user-facing caller
+        ├── ProviderUnavailable
+        ├── ProviderAuthError
+        └── ProviderOutputError invalid structured output
+
+Outside errors are translated at the boundary with `raise ... from exc`.
+"""
+
+from __future__ import annotations
+
+
+class AegisError(Exception):
+    """Base of every deliberate Aegis error."""
+
+    user_message = "요청을 처리하지 못했습니다."
+
+    def __init__(self, message: str, *, user_message: str | None = None) -> None:
+        super().__init__(message)
+        if user_message is not None:
+            self.user_message = user_message
+
+
+class InvalidInput(AegisError):
+    """Input that cannot be used: unreadable file, invalid JSON, a profile failing its schema."""
+
+    user_message = "입력값을 확인해 주세요."
+
+
+class UnknownSource(InvalidInput):
+    """A source name that no collector is registered for."""
+
+    user_message = "알 수 없는 수집 출처입니다."
+
+
+class SourceError(AegisError):
+    """A public-data source failed; `.source` names it, `.code` is the source's own error code."""
+
+    user_message = "공고 수집 중 오류가 발생했습니다."
+    retryable = False
+
+    def __init__(self, message: str, *, source: str, code: str | None = None, user_message: str | None = None) -> None:
+        super().__init__(message, user_message=user_message)
+        self.source = source
+        self.code = code
+
+    @property
+    def error_class(self) -> str:
+        """Return the short class name stored in collection runs and metrics."""
+        return type(self).__name__
+
+
+class SourceUnavailable(SourceError):
+    """Transport error, timeout, 5xx or a maintenance page: worth retrying later."""
+
+    user_message = "공고 출처가 일시적으로 응답하지 않습니다."
+    retryable = True
+
+
+class SourceQuotaExceeded(SourceUnavailable):
+    """The daily quota is spent or the source answered 429; `.retry_after` in seconds if known."""
+
+    user_message = "공고 출처의 호출 한도를 초과했습니다."
+
+    def __init__(
+        self, message: str, *, source: str, code: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, source=source, code=code)
+        self.retry_after = retry_after
+
+
+class SourceAuthError(SourceError):
+    """The key is missing, unregistered or expired: an operator must act."""
+
+    user_message = "공고 출처의 인증키를 확인해야 합니다."
+
+
+class SourceFormatError(SourceError):
+    """The payload cannot be parsed, or the request itself is malformed (a bug on our side)."""
+
+    user_message = "공고 출처의 응답 형식을 해석하지 못했습니다."
+
+
+class GatewayError(AegisError):
+    """An LLM provider failed; `.provider` names it. The gateway turns these into fallbacks."""
+
+    user_message = "AI 응답을 받지 못했습니다."
+
+    def __init__(self, message: str, *, provider: str, user_message: str | None = None) -> None:
+        super().__init__(message, user_message=user_message)
+        self.provider = provider
+
+
+class ProviderUnavailable(GatewayError):
+    """Timeout, 5xx, 429 or an open circuit."""
+
+
+class ProviderAuthError(GatewayError):
+    """The provider refused the key."""
+
+
+class ProviderOutputError(GatewayError):
+    """The provider's answer is not valid for the task's schema."""

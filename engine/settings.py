@@ -1,0 +1,167 @@
+"""The one settings object: pydantic-settings, `AEGIS_` prefix, `__` nested delimiter, `.env`.
+
+Only entry points build it (`Settings()`); everything else receives it. Secrets are `SecretStr` and
+are unwrapped only inside the adapter that sends them. Names fixed by shared/contracts are kept.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/aegis.db"
+DEFAULT_CHAIN = ("openai", "anthropic", "gemini", "selfhosted")
+PLACEHOLDER_SECRETS = frozenset({"changethis", "changeme", "change-me", "placeholder", "secret", "xxx", "todo"})
+
+
+class ProviderSettings(BaseModel):
+    """One LLM provider of the chain. A provider without its key (selfhosted: base URL) is absent."""
+
+    api_key: SecretStr | None = None
+    api_key_secondary: SecretStr | None = None  # rotation: tried after a 401 on the primary
+    api_base: str | None = None
+    model: str = ""
+    cheap_model: str | None = None  # a cheaper model of the same provider, tried after the main one
+    input_cost_per_mtok: float | None = None  # USD per million input tokens (overrides LiteLLM's map)
+    output_cost_per_mtok: float | None = None
+
+
+def _provider(model: str, cheap: str | None = None) -> Any:
+    return Field(default_factory=lambda: ProviderSettings(model=model, cheap_model=cheap))
+
+
+class LLMSettings(BaseModel):
+    """The Living Gateway: provider chain, timeouts, circuit breaking and budgets."""
+
+    chain: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_CHAIN))
+    openai: ProviderSettings = _provider("gpt-4.1", "gpt-4.1-mini")
+    anthropic: ProviderSettings = _provider("claude-sonnet-4-5")
+    gemini: ProviderSettings = _provider("gemini-2.5-flash")
+    selfhosted: ProviderSettings = _provider("qwen2.5:7b-instruct")
+    timeout_s: float = 20.0
+    max_retries: int = 1
+    breaker_failures: int = 5
+    breaker_recovery_s: float = 60.0
+    health_interval_s: int = 300
+    daily_cost_cap_usd: float = 5.0
+    per_user_daily_requests: int = 50
+    log_prompts: bool = False
+
+    @field_validator("chain", mode="before")
+    @classmethod
+    def _split_chain(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("chain")
+    @classmethod
+    def _known_providers(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in DEFAULT_CHAIN and name != "offline"]
+        if unknown:
+            raise ValueError(f"unknown LLM provider(s) in chain: {', '.join(unknown)}")
+        return [name for name in value if name != "offline"]
+
+
+class TelegramSettings(BaseModel):
+    """The Telegram bot."""
+
+    bot_token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+
+
+class SourceKeys(BaseModel):
+    """API keys of the public-data sources."""
+
+    bizinfo_api_key: SecretStr | None = None  # 기업마당 crtfcKey
+    datagokr_service_key: SecretStr | None = None  # data.go.kr serviceKey (K-Startup)
+    odcloud_api_key: SecretStr | None = None  # api.odcloud.kr Infuser key (보조금24)
+    bizinfo_url: str = "https://www.bizinfo.go.kr/uss/rss/bizinfoApi.do"
+    kstartup_url: str = "https://apis.data.go.kr/B552735/kisedKstartupService01/getAnnouncementInformation01"
+    gov24_url: str = "https://api.odcloud.kr/api/gov24/v3"
+    timeout_s: float = 20.0
+    requests_per_second: float = 2.0
+
+
+class MetricsSettings(BaseModel):
+    """Prometheus exposition of `aegis jobs`."""
+
+    port: int | None = None
+
+
+class Settings(BaseSettings):
+    """Aegis configuration, read from the environment (`AEGIS_*`) and `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AEGIS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Seoul"
+    log_level: str = "INFO"
+    dashboard_port: int = 8501
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    sources: SourceKeys = Field(default_factory=SourceKeys)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment == "development":
+            return self
+        for path, secret in iter_secrets(self):
+            if secret is not None and secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(f"{path} is a placeholder secret; set a real value outside development")
+        return self
+
+
+def iter_secrets(model: BaseModel, prefix: str = "AEGIS_") -> list[tuple[str, SecretStr | None]]:
+    """Return (environment name, value) for every SecretStr field, nested groups included."""
+    found: list[tuple[str, SecretStr | None]] = []
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        env_name = f"{prefix}{name.upper()}"
+        if isinstance(value, BaseModel):
+            found.extend(iter_secrets(value, env_name + "__"))
+        elif isinstance(value, SecretStr) or "SecretStr" in str(field.annotation):
+            found.append((env_name, value))
+    return found
+
+
+def masked_config(settings: Settings) -> dict[str, Any]:
+    """Return the effective configuration as plain data with every secret masked."""
+
+    def walk(model: BaseModel) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                out[name] = walk(value)
+            elif isinstance(value, SecretStr):
+                out[name] = "**********" if value.get_secret_value() else ""
+            else:
+                out[name] = value
+        return out
+
+    data = walk(settings)
+    data["database_url"] = redact_url_password(settings.database_url)
+    return data
+
+
+def redact_url_password(url: str) -> str:
+    """Mask the password of a database URL (`postgresql://u:pw@h/db` → `postgresql://u:***@h/db`)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    if ":" in creds:
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
