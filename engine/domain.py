@@ -148,8 +148,7 @@ class ProgramRecord(BaseModel):
     needs: list[Need] = Field(default_factory=list)  # what the program pays for, in profile terms
     funding: Funding | None = None
     posted_at: dt.datetime | None = None
-    raw: dict[str, Any] = Field(default_factory=dict)
-    volatile_fields: frozenset[str] = frozenset()  # raw keys left out of the content hash
+    raw: dict[str, Any] = Field(default_factory=dict)  # the source payload, kept as received
 
     @property
     def key(self) -> str:

@@ -1,1 +1,28 @@
-"""Aegis package."""
+"""The registry of built-in collectors: one module per source, one explicit tuple, like plugins.
+
+Declarative (low-code) web sources configured in the dashboard run through the same protocol.
+"""
+
+from __future__ import annotations
+
+from engine.collectors.base import Batch, Collector, Rejection
+from engine.collectors.bizinfo import BizinfoCollector
+from engine.errors import UnknownSource
+
+BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector,)
+
+
+def collector_names() -> list[str]:
+    """Return the names of every registered collector."""
+    return [c.name for c in BUILTIN_COLLECTORS]
+
+
+def get_collector(name: str) -> Collector:
+    """Return a fresh collector for `name`; raise UnknownSource for any other name."""
+    for cls in BUILTIN_COLLECTORS:
+        if cls.name == name:
+            return cls()
+    raise UnknownSource(f"unknown source {name!r} (known: {', '.join(collector_names())})")
+
+
+__all__ = ["BUILTIN_COLLECTORS", "Batch", "Collector", "Rejection", "collector_names", "get_collector"]

@@ -1,0 +1,265 @@
+"""The ingest pipeline shared by `aegis import` and live collection.
+
+batch → content hash per record → insert new / update changed (naming the changed fields) / touch
+unchanged → de-duplicate → close programs missing from a provably complete listing → change events
+and a collection-run record. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import CollectionRun, Program, ProgramChange
+from engine.collectors.base import Batch
+from engine.dedup import same_program
+from engine.domain import ProgramRecord, Window
+from engine.text import tokenize_many
+
+log = logging.getLogger(__name__)
+
+# Fields whose change an alert names; anything else counts as "content".
+_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:억|천만|백만|만)\s*원|\d[\d,]*\s*원")
+
+
+@dataclass
+class RunReport:
+    """The outcome of one import or collection (the contract's `--json` object)."""
+
+    source: str
+    received: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    closed: int = 0
+    errors: list[str] = field(default_factory=list)
+    run_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the contract's JSON object."""
+        return {
+            "source": self.source,
+            "received": self.received,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": list(self.errors),
+            "closed": self.closed,
+            "run_id": self.run_id,
+        }
+
+
+def content_hash(record: ProgramRecord) -> str:
+    """Return a stable hash of the record's content (raw payload and timestamps excluded)."""
+    data = record.model_dump(mode="json", exclude={"raw", "posted_at"})
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def search_text(record: ProgramRecord) -> str:
+    """Return the text indexed for search: title twice (titles matter more), then the rest."""
+    parts = [record.title, record.title, record.category or "", " ".join(record.support_types)]
+    parts += [record.summary, record.body, " ".join(record.hashtags), record.target or ""]
+    return "\n".join(p for p in parts if p)
+
+
+def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str = "import") -> RunReport:
+    """Store a batch: upsert by content hash, record changes, de-duplicate and write the run."""
+    started = dt.datetime.now(dt.UTC)
+    run = CollectionRun(source=batch.source, mode=mode, started_at=now, status="running")
+    session.add(run)
+    session.flush()
+    report = RunReport(source=batch.source, received=batch.received, rejected=len(batch.rejected), run_id=run.id)
+    report.errors = [str(r) for r in batch.rejected]
+
+    records = _unique(batch.records)
+    existing = _load(session, [r.key for r in records])
+    hashes = {r.key: content_hash(r) for r in records}
+    changed = [r for r in records if r.key not in existing or existing[r.key].content_hash != hashes[r.key]]
+    tokens = dict(zip([r.key for r in changed], tokenize_many([search_text(r) for r in changed]), strict=True))
+
+    for record in records:
+        row = existing.get(record.key)
+        if row is None:
+            row = _new_row(record, hashes[record.key], " ".join(tokens[record.key]), now)
+            session.add(row)
+            session.flush()
+            row.group_id = _find_group(session, record, row.key)
+            _event(session, row.key, "new", run.id, now)
+            report.new += 1
+            continue
+        reopened = row.closed_at is not None
+        row.last_seen = now
+        row.closed_at = None
+        if row.content_hash == hashes[record.key]:
+            report.unchanged += 1
+            if reopened:
+                _event(session, row.key, "reopened", run.id, now)
+            continue
+        fields, detail = _diff(row, record)
+        _apply(row, record, hashes[record.key], " ".join(tokens[record.key]), now)
+        if "window" in fields or "title" in fields:
+            row.group_id = _find_group(session, record, row.key)
+        _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields, detail)
+        report.updated += 1
+
+    if batch.complete:
+        report.closed = _close_missing(session, batch.source, {r.key for r in records}, run.id, now)
+
+    run.received, run.new, run.updated = report.received, report.new, report.updated
+    run.unchanged, run.rejected, run.closed = report.unchanged, report.rejected, report.closed
+    run.errors = report.errors[:100]
+    run.status = "ok"
+    run.finished_at = now
+    run.duration_ms = int((dt.datetime.now(dt.UTC) - started).total_seconds() * 1000)
+    session.flush()
+    return report
+
+
+def _unique(records: list[ProgramRecord]) -> list[ProgramRecord]:
+    seen: dict[str, ProgramRecord] = {}
+    for record in records:
+        seen[record.key] = record  # a payload repeating an id: the last occurrence wins
+    return list(seen.values())
+
+
+def _load(session: Session, keys: list[str]) -> dict[str, Program]:
+    rows: dict[str, Program] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for row in session.exec(select(Program).where(col(Program.key).in_(chunk))):
+            rows[row.key] = row
+    return rows
+
+
+def _columns(record: ProgramRecord) -> dict[str, Any]:
+    return {
+        "source": record.source,
+        "external_id": record.external_id,
+        "title": record.title,
+        "summary": record.summary,
+        "body": record.body,
+        "organization": record.organization,
+        "executor": record.executor,
+        "category": record.category,
+        "support_types": record.support_types,
+        "target": record.target,
+        "regions": record.regions,
+        "window_kind": record.window.kind,
+        "window_start": record.window.start,
+        "window_end": record.window.end,
+        "window_raw": record.window.raw,
+        "url": record.url,
+        "attachments": [a.model_dump() for a in record.attachments],
+        "hashtags": record.hashtags,
+        "eligibility": record.eligibility.model_dump(mode="json"),
+        "needs": list(record.needs),
+        "funding": record.funding.model_dump(mode="json") if record.funding else None,
+        "raw": record.raw,
+        "posted_at": record.posted_at,
+    }
+
+
+def _new_row(record: ProgramRecord, digest: str, tokens: str, now: dt.datetime) -> Program:
+    return Program(
+        key=record.key,
+        content_hash=digest,
+        search_tokens=tokens,
+        first_seen=now,
+        last_seen=now,
+        updated_at=now,
+        group_id=record.key,
+        **_columns(record),
+    )
+
+
+def _apply(row: Program, record: ProgramRecord, digest: str, tokens: str, now: dt.datetime) -> None:
+    for name, value in _columns(record).items():
+        setattr(row, name, value)
+    row.content_hash = digest
+    row.search_tokens = tokens
+    row.updated_at = now
+
+
+def _diff(row: Program, record: ProgramRecord) -> tuple[list[str], dict[str, Any]]:
+    """Name what changed between the stored row and the new record (for alerts)."""
+    fields: list[str] = []
+    detail: dict[str, Any] = {}
+    old_window = {"kind": row.window_kind, "start": _iso(row.window_start), "end": _iso(row.window_end)}
+    new_window = {"kind": record.window.kind, "start": _iso(record.window.start), "end": _iso(record.window.end)}
+    if old_window != new_window:
+        fields.append("window")
+        detail["window"] = {"old": old_window, "new": new_window}
+    if row.title != record.title:
+        fields.append("title")
+        detail["title"] = {"old": row.title, "new": record.title}
+    old_amounts = sorted(set(_AMOUNT.findall(f"{row.summary}\n{row.body}")))
+    new_amounts = sorted(set(_AMOUNT.findall(f"{record.summary}\n{record.body}")))
+    old_funding = row.funding or None
+    new_funding = record.funding.model_dump(mode="json") if record.funding else None
+    if old_amounts != new_amounts or old_funding != new_funding:
+        fields.append("amount")
+        detail["amount"] = {"old": old_amounts or old_funding, "new": new_amounts or new_funding}
+    new_conditions = record.eligibility.model_dump(mode="json", exclude={"evidence", "preferences"})
+    old_conditions = {k: v for k, v in (row.eligibility or {}).items() if k not in ("evidence", "preferences")}
+    if old_conditions != new_conditions:
+        fields.append("conditions")
+    if not fields:
+        fields.append("content")
+    return fields, detail
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _find_group(session: Session, record: ProgramRecord, key: str) -> str:
+    """Return the group this record joins: an existing program's group, or its own key."""
+    window = record.window
+    query = select(Program).where(Program.key != key, Program.window_kind == window.kind)
+    if window.kind == "dated":
+        start, end = col(Program.window_start), col(Program.window_end)
+        query = query.where(start == window.start if window.start else start.is_(None))
+        query = query.where(end == window.end if window.end else end.is_(None))
+    for other in session.exec(query):
+        other_window = Window(kind=other.window_kind, start=other.window_start, end=other.window_end)  # type: ignore[arg-type]
+        if same_program(record.title, window, other.title, other_window):
+            return other.group_id
+    return key
+
+
+def _close_missing(session: Session, source: str, seen: set[str], run_id: int | None, now: dt.datetime) -> int:
+    """Close this source's open programs that a provably complete listing no longer holds."""
+    closed = 0
+    query = select(Program).where(Program.source == source, col(Program.closed_at).is_(None))
+    for row in session.exec(query):
+        if row.key not in seen:
+            row.closed_at = now
+            _event(session, row.key, "closed", run_id, now, ["listing"], {"reason": "vanished from a complete listing"})
+            closed += 1
+    return closed
+
+
+def _event(
+    session: Session,
+    key: str,
+    kind: str,
+    run_id: int | None,
+    now: dt.datetime,
+    fields: list[str] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        ProgramChange(
+            program_key=key, kind=kind, fields=fields or [], detail=detail or {}, run_id=run_id, created_at=now
+        )
+    )
