@@ -71,9 +71,7 @@ class SourceQuotaExceeded(SourceUnavailable):
 
     user_message = "공고 출처의 호출 한도를 초과했습니다."
 
-    def __init__(
-        self, message: str, *, source: str, code: str | None = None, retry_after: float | None = None
-    ) -> None:
+    def __init__(self, message: str, *, source: str, code: str | None = None, retry_after: float | None = None) -> None:
         super().__init__(message, source=source, code=code)
         self.retry_after = retry_after
 
