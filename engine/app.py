@@ -1,0 +1,138 @@
+"""The core object handed to every front end: settings, database, collectors and use cases.
+
+Built once per entry point by `Aegis.build(settings)`; nothing here is wired at import time. Front
+ends (CLI, bot, dashboard, jobs) call these keyword-only use cases and never touch SQL or HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from db.session import make_engine, session_scope
+from engine.collectors import get_collector
+from engine.domain import Profile
+from engine.errors import InvalidInput
+from engine.ingest import RunReport, ingest_batch
+from engine.recommend import ProgramCatalog
+from engine.settings import Settings
+
+if TYPE_CHECKING:
+    from engine.gateway import Gateway
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Aegis:
+    """Everything a front end needs, built once: settings, the DB engine and lazily the gateway."""
+
+    settings: Settings
+    engine: Engine
+    catalog: ProgramCatalog = field(init=False)
+    _gateway: Gateway | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.catalog = ProgramCatalog(self.engine)
+
+    @classmethod
+    def build(cls, settings: Settings | None = None) -> Aegis:
+        """Build the core from settings (read from the environment when not given)."""
+        settings = settings or Settings()
+        return cls(settings=settings, engine=make_engine(settings.database_url))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the zone used at the edges (Asia/Seoul)."""
+        return ZoneInfo(self.settings.timezone)
+
+    def today(self) -> dt.date:
+        """Return today's date in Asia/Seoul."""
+        return dt.datetime.now(self.tz).date()
+
+    @property
+    def gateway(self) -> Gateway:
+        """Return the LLM gateway, built on first use (LiteLLM stays unimported until a call needs it)."""
+        if self._gateway is None:
+            from engine.gateway import Gateway
+
+            self._gateway = Gateway.from_settings(self.settings.llm, engine=self.engine)
+        return self._gateway
+
+    def import_payload(self, *, source: str, payload: bytes, **options: Any) -> RunReport:
+        """Parse a saved payload of `source` and store it through the same path as live collection."""
+        collector = get_collector(source)
+        batch = collector.parse(payload, **options)
+        with session_scope(self.engine) as session:
+            return ingest_batch(session, batch, now=dt.datetime.now(dt.UTC), mode="import")
+
+    def recommend(
+        self, *, profile: Profile, as_of: dt.date, top: int = 10, include_ineligible: bool = False
+    ) -> dict[str, Any]:
+        """Return recommendations for a profile (contract: recommend-output.schema.json)."""
+        from engine.recommend import recommend
+
+        return recommend(
+            catalog=self.catalog, profile=profile, as_of=as_of, top=top, include_ineligible=include_ineligible
+        )
+
+    def search(self, *, query: str, as_of: dt.date, top: int = 10) -> dict[str, Any]:
+        """Return free-text search results over open, always-open and upcoming programs."""
+        from engine.recommend import search
+
+        return search(catalog=self.catalog, query=query, as_of=as_of, top=top)
+
+
+def read_payload(path: Path) -> bytes:
+    """Read a payload file; raise InvalidInput when it is missing or unreadable."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def parse_profile(data: Any) -> Profile:
+    """Validate a profile against the contract's JSON Schema, then build the typed profile."""
+    import jsonschema
+
+    from engine.schemas import load_schema
+
+    try:
+        jsonschema.validate(data, load_schema("profile.schema.json"))
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "profile"
+        raise InvalidInput(f"invalid profile ({where}): {exc.message}") from exc
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(p) for p in first["loc"]) or "profile"
+        raise InvalidInput(f"invalid profile ({where}): {first['msg']}") from exc
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile JSON file."""
+    raw = read_payload(path)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path} is not valid JSON: {exc}") from exc
+    return parse_profile(data)
+
+
+def parse_date(value: str | None, *, default: dt.date) -> dt.date:
+    """Parse an ISO date option; raise InvalidInput on a malformed one."""
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"invalid date {value!r}: use YYYY-MM-DD") from exc

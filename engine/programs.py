@@ -1,0 +1,93 @@
+"""Reading programs back: de-duplicated candidates for matching and search, listings for the fronts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from db.models import Program
+from engine.dedup import canonical_key
+from engine.domain import Eligibility, Funding, Window
+from engine.matching import Candidate
+
+# Columns needed to match and rank (the raw payload and body stay in the database).
+_CANDIDATE_COLUMNS = (
+    Program.key,
+    Program.group_id,
+    Program.title,
+    Program.summary,
+    Program.organization,
+    Program.url,
+    Program.window_kind,
+    Program.window_start,
+    Program.window_end,
+    Program.window_raw,
+    Program.eligibility,
+    Program.needs,
+    Program.category,
+    Program.support_types,
+    Program.search_tokens,
+    Program.funding,
+)
+
+
+def load_candidates(session: Session, *, as_of: dt.date) -> list[Candidate]:
+    """Return one candidate per duplicate group among programs not closed before `as_of`."""
+    cutoff = dt.datetime.combine(as_of, dt.time.min, tzinfo=dt.UTC)
+    query = select(*_CANDIDATE_COLUMNS).where(or_(col(Program.closed_at).is_(None), col(Program.closed_at) > cutoff))
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in session.exec(query):
+        groups[row.group_id].append(row)
+    return [_candidate(rows) for rows in groups.values()]
+
+
+def _candidate(rows: Sequence[Any]) -> Candidate:
+    keys = [r.key for r in rows]
+    head = next(r for r in rows if r.key == canonical_key(keys))
+    window = Window(kind=head.window_kind, start=head.window_start, end=head.window_end, raw=head.window_raw)
+    tokens: list[str] = []
+    for row in rows:
+        tokens.extend((row.search_tokens or "").split())
+    return Candidate(
+        program_id=head.key,
+        source_ids=tuple([head.key] + sorted(k for k in keys if k != head.key)),
+        title=head.title,
+        organization=head.organization,
+        url=head.url,
+        window=window,
+        eligibility=Eligibility.model_validate(head.eligibility or {}),
+        needs=tuple(head.needs or ()),
+        category=head.category,
+        support_types=tuple(head.support_types or ()),
+        tokens=tuple(tokens),
+        funding=Funding.model_validate(head.funding) if head.funding else None,
+        summary=head.summary or "",
+    )
+
+
+def count_programs(engine: Engine) -> int:
+    """Return how many program records are stored."""
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Program)).one())
+
+
+def list_programs(engine: Engine, *, limit: int = 200, source: str | None = None) -> list[Program]:
+    """Return the most recently updated programs, newest first."""
+    with Session(engine, expire_on_commit=False) as session:
+        query = select(Program).order_by(col(Program.updated_at).desc(), col(Program.key)).limit(limit)
+        if source:
+            query = query.where(Program.source == source)
+        return list(session.exec(query))
+
+
+def get_programs(session: Session, keys: Sequence[str]) -> dict[str, Program]:
+    """Return the stored programs for `keys` (missing keys are absent)."""
+    if not keys:
+        return {}
+    return {p.key: p for p in session.exec(select(Program).where(col(Program.key).in_(list(keys))))}

@@ -1,0 +1,131 @@
+"""Use cases over stored programs: recommend for a profile, and free-text search.
+
+Both read de-duplicated candidates (engine/programs.py), call the pure matcher or the BM25 index,
+and return plain data in the shapes of shared/contracts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db.models import Program
+from engine import matching
+from engine.domain import Profile
+from engine.matching import Candidate, Match
+from engine.programs import load_candidates
+from engine.search import SearchIndex
+
+VISIBLE_STATUSES = frozenset({"open", "always", "upcoming"})
+
+# The explanation seam: a function that takes a match and returns its text (the LLM gateway wraps it).
+Explainer = Callable[[Match, Profile], str]
+
+
+@dataclass
+class Catalog:
+    """The candidates and their search index as of one date, built once and reused while unchanged."""
+
+    as_of: dt.date
+    fingerprint: tuple[Any, ...]
+    candidates: list[Candidate]
+    index: SearchIndex
+
+
+class ProgramCatalog:
+    """Caches the de-duplicated candidates and the search index per process; rebuilt when programs change."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._cached: Catalog | None = None
+
+    def get(self, as_of: dt.date) -> Catalog:
+        """Return the catalog as of `as_of`, rebuilding it only when the programs table changed."""
+        with Session(self._engine) as session:
+            fingerprint = tuple(
+                session.exec(
+                    select(func.count(), func.max(Program.updated_at), func.max(Program.closed_at), func.max(Program.last_seen))
+                ).one()
+            )
+            cached = self._cached
+            if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
+                return cached
+            candidates = load_candidates(session, as_of=as_of)
+        index = SearchIndex.build([(c.program_id, c.tokens) for c in candidates])
+        self._cached = Catalog(as_of=as_of, fingerprint=fingerprint, candidates=candidates, index=index)
+        return self._cached
+
+
+def recommend(
+    *,
+    catalog: ProgramCatalog,
+    profile: Profile,
+    as_of: dt.date,
+    top: int = 10,
+    include_ineligible: bool = False,
+    explainer: Explainer | None = None,
+) -> dict[str, Any]:
+    """Return the contract's recommend output for a profile as of a date."""
+    current = catalog.get(as_of)
+    matches = matching.recommend(
+        profile, current.candidates, as_of=as_of, top=top, include_ineligible=include_ineligible, index=current.index
+    )
+    results = [match_json(m, profile, explainer) for m in matches]
+    return {"as_of": as_of.isoformat(), "results": results, "next_question": matching.next_question(matches)}
+
+
+def match_json(match: Match, profile: Profile, explainer: Explainer | None = None) -> dict[str, Any]:
+    """Return one recommend result in the contract's shape."""
+    c = match.candidate
+    deadline = matching.deadline_of(c.window)
+    out: dict[str, Any] = {
+        "program_id": c.program_id,
+        "source_ids": list(c.source_ids),
+        "title": c.title,
+        "organization": c.organization or "",
+        "score": round(match.score, 4),
+        "eligibility": match.evaluation.verdict,
+        "status": match.status,
+        "deadline": deadline.isoformat() if deadline else None,
+        "url": c.url,
+        "reasons": list(match.reasons),
+        "unmet": list(match.unmet),
+        "unknown": list(match.unknown),
+        "explanation": explainer(match, profile) if explainer else match.explanation,
+        "needs": list(c.needs),
+    }
+    if c.funding is not None:
+        out["funding"] = c.funding.model_dump(mode="json", exclude_none=True)
+    return out
+
+
+def search(*, catalog: ProgramCatalog, query: str, as_of: dt.date, top: int = 10) -> dict[str, Any]:
+    """Return the contract's search output: open, always-open or upcoming programs ranked by BM25."""
+    from engine.text import tokenize_query
+
+    current = catalog.get(as_of)
+    visible = {c.program_id: c for c in current.candidates if matching.window_status(c.window, as_of) in VISIBLE_STATUSES}
+    hits = current.index.search(tokenize_query(query), top_k=top, allowed=visible.keys())
+    return {
+        "query": query,
+        "results": [
+            {
+                "program_id": pid,
+                "source_ids": list(visible[pid].source_ids),
+                "title": visible[pid].title,
+                "score": round(score, 4),
+            }
+            for pid, score in hits
+        ],
+    }
+
+
+def visible_candidates(candidates: Sequence[Candidate], as_of: dt.date) -> list[Candidate]:
+    """Return the candidates open, always open or upcoming as of the date."""
+    return [c for c in candidates if matching.window_status(c.window, as_of) in VISIBLE_STATUSES]
