@@ -1,1 +1,1 @@
-"""Aegis package."""
+"""The `aegis` command line: the composition root that starts every front end."""

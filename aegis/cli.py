@@ -148,6 +148,16 @@ def config_cmd() -> None:
     _print_json(masked_config(Settings()))
 
 
+def _register_fronts() -> None:
+    from aegis import demo, serve
+
+    serve.register(app)
+    demo.register(app)
+
+
+_register_fronts()
+
+
 def main() -> None:
     """Run the CLI, turning Aegis errors into one-line messages and exit codes."""
     # LiteLLM must never reach for the internet (cost map, model list); set before any lazy import.
