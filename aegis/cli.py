@@ -159,27 +159,34 @@ _register_fronts()
 
 
 def main() -> None:
-    """Run the CLI, turning Aegis errors into one-line messages and exit codes."""
+    """Run the CLI as a process."""
+    sys.exit(run())
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on `argv`, turning Aegis errors into one-line messages; return the exit code."""
     # LiteLLM must never reach for the internet (cost map, model list); set before any lazy import.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-    logging.basicConfig(level=os.environ.get("AEGIS_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("AEGIS_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # httpx logs full URLs, which may carry keys
     try:
-        app(standalone_mode=False)
+        result = app(args=argv, standalone_mode=False, prog_name="aegis")
     except (InvalidInput, SourceError) as exc:
-        code = 2 if isinstance(exc, InvalidInput) or not exc.retryable else 1
         typer.echo(f"error: {_one_line(exc)}", err=True)
-        sys.exit(code)
+        return 2 if isinstance(exc, InvalidInput) or not exc.retryable else 1
     except AegisError as exc:
         typer.echo(f"error: {_one_line(exc)}", err=True)
-        sys.exit(1)
+        return 1
     except (typer.Abort, KeyboardInterrupt):
-        sys.exit(130)
+        return 130
     except _click_exception() as exc:
         exc.show()
-        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
 
 
 def _click_exception() -> type[Exception]:

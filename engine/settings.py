@@ -100,6 +100,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        env_ignore_empty=True,  # a copied .env.example with blank values means "unset"
     )
 
     environment: Literal["development", "test", "production"] = "development"

@@ -1,0 +1,65 @@
+"""Settings: contract names, secret masking and the placeholder guard."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.settings import Settings, masked_config
+
+
+def test_settings_read_contract_names_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_DATABASE_URL", "sqlite:///x.db")
+    monkeypatch.setenv("AEGIS_LLM__CHAIN", "selfhosted, openai")
+    monkeypatch.setenv("AEGIS_LLM__OPENAI__API_KEY", "sk-test-123")
+    monkeypatch.setenv("AEGIS_LLM__SELFHOSTED__API_BASE", "http://127.0.0.1:9999/v1")
+    monkeypatch.setenv("AEGIS_LLM__TIMEOUT_S", "7.5")
+    monkeypatch.setenv("AEGIS_TELEGRAM__BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("AEGIS_METRICS__PORT", "9109")
+    settings = Settings(_env_file=None)
+    assert settings.database_url == "sqlite:///x.db"
+    assert settings.llm.chain == ["selfhosted", "openai"]
+    assert settings.llm.openai.api_key is not None
+    assert settings.llm.openai.api_key.get_secret_value() == "sk-test-123"
+    assert settings.llm.selfhosted.api_base == "http://127.0.0.1:9999/v1"
+    assert settings.llm.timeout_s == 7.5
+    assert settings.telegram.base_url == "http://127.0.0.1:8081/bot"
+    assert settings.metrics.port == 9109
+
+
+def test_blank_values_from_a_copied_env_example_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_METRICS__PORT", "")
+    monkeypatch.setenv("AEGIS_LLM__OPENAI__API_KEY", "")
+    settings = Settings(_env_file=None)
+    assert settings.metrics.port is None
+    assert settings.llm.openai.api_key is None
+
+
+def test_chain_rejects_unknown_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_LLM__CHAIN", "openai,mystery")
+    with pytest.raises(ValueError, match="mystery"):
+        Settings(_env_file=None)
+
+
+def test_masked_config_never_shows_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_LLM__ANTHROPIC__API_KEY", "sk-ant-very-secret")
+    monkeypatch.setenv("AEGIS_SOURCES__DATAGOKR_SERVICE_KEY", "abc%2Bdef-secret")
+    monkeypatch.setenv("AEGIS_DATABASE_URL", "postgresql+psycopg://aegis:pw-secret@db:5432/aegis")
+    text = json.dumps(masked_config(Settings(_env_file=None)), default=str)
+    assert "very-secret" not in text
+    assert "def-secret" not in text
+    assert "pw-secret" not in text
+    assert "**********" in text
+
+
+def test_placeholder_secret_refused_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_ENVIRONMENT", "production")
+    monkeypatch.setenv("AEGIS_TELEGRAM__BOT_TOKEN", "changethis")
+    with pytest.raises(ValueError, match="AEGIS_TELEGRAM__BOT_TOKEN"):
+        Settings(_env_file=None)
+
+
+def test_placeholder_secret_allowed_in_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_TELEGRAM__BOT_TOKEN", "changethis")
+    assert Settings(_env_file=None).telegram.bot_token is not None
