@@ -140,6 +140,26 @@ def search_cmd(
         typer.echo(f"{i:>2}. {r['title']} ({r['program_id']}, {r['score']:.2f})")
 
 
+@app.command("ask")
+def ask_cmd(
+    question: str,
+    profile: Annotated[Path | None, typer.Option("--profile", help="Profile JSON, for eligibility questions.")] = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a Korean funding question, citing the programs it relies on."""
+    from engine.app import load_profile, parse_date
+
+    parsed = load_profile(profile) if profile is not None else None
+    core = _core()
+    out = core.ask(question=question, profile=parsed, as_of=parse_date(as_of, default=core.today()))
+    if as_json:
+        _print_json(out)
+        return
+    typer.echo(out["answer"])
+    typer.echo(f"(출처: {', '.join(out['citations']) or '없음'} · {out['provider']})")
+
+
 @app.command("config")
 def config_cmd() -> None:
     """Print the effective configuration with every secret masked."""

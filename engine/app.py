@@ -90,6 +90,12 @@ class Aegis:
 
         return search(catalog=self.catalog, query=query, as_of=as_of, top=top)
 
+    def ask(self, *, question: str, profile: Profile | None, as_of: dt.date) -> dict[str, Any]:
+        """Answer a funding question with cited programs (offline when no LLM answers)."""
+        from engine.ask import ask
+
+        return ask(catalog=self.catalog, question=question, profile=profile, as_of=as_of)
+
 
 def read_payload(path: Path) -> bytes:
     """Read a payload file; raise InvalidInput when it is missing or unreadable."""

@@ -109,7 +109,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
         _apply(row, record, hashes[record.key], " ".join(tokens[record.key]), now)
         if "window" in fields or "title" in fields:
             row.group_id = _find_group(session, record, row.key)
-        _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields, detail)
+        _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields=fields, detail=detail)
         report.updated += 1
 
     if batch.complete:
@@ -244,7 +244,15 @@ def _close_missing(session: Session, source: str, seen: set[str], run_id: int | 
     for row in session.exec(query):
         if row.key not in seen:
             row.closed_at = now
-            _event(session, row.key, "closed", run_id, now, ["listing"], {"reason": "vanished from a complete listing"})
+            _event(
+                session,
+                row.key,
+                "closed",
+                run_id,
+                now,
+                fields=["listing"],
+                detail={"reason": "vanished from a complete listing"},
+            )
             closed += 1
     return closed
 
@@ -255,6 +263,7 @@ def _event(
     kind: str,
     run_id: int | None,
     now: dt.datetime,
+    *,
     fields: list[str] | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:

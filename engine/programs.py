@@ -56,7 +56,7 @@ def _candidate(rows: Sequence[Any]) -> Candidate:
         tokens.extend((row.search_tokens or "").split())
     return Candidate(
         program_id=head.key,
-        source_ids=tuple([head.key] + sorted(k for k in keys if k != head.key)),
+        source_ids=(head.key, *sorted(k for k in keys if k != head.key)),
         title=head.title,
         organization=head.organization,
         url=head.url,

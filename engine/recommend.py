@@ -48,11 +48,10 @@ class ProgramCatalog:
     def get(self, as_of: dt.date) -> Catalog:
         """Return the catalog as of `as_of`, rebuilding it only when the programs table changed."""
         with Session(self._engine) as session:
-            fingerprint = tuple(
-                session.exec(
-                    select(func.count(), func.max(Program.updated_at), func.max(Program.closed_at), func.max(Program.last_seen))
-                ).one()
+            stamps = select(
+                func.count(), func.max(Program.updated_at), func.max(Program.closed_at), func.max(Program.last_seen)
             )
+            fingerprint = tuple(session.exec(stamps).one())
             cached = self._cached
             if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
                 return cached
@@ -110,7 +109,7 @@ def search(*, catalog: ProgramCatalog, query: str, as_of: dt.date, top: int = 10
     from engine.text import tokenize_query
 
     current = catalog.get(as_of)
-    visible = {c.program_id: c for c in current.candidates if matching.window_status(c.window, as_of) in VISIBLE_STATUSES}
+    visible = {c.program_id: c for c in visible_candidates(current.candidates, as_of)}
     hits = current.index.search(tokenize_query(query), top_k=top, allowed=visible.keys())
     return {
         "query": query,
