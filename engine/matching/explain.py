@@ -1,0 +1,96 @@
+"""The offline template explanation of one match: 2–3 short plain-Korean sentences.
+
+`explain` is the seam the LLM gateway wraps: one function, match in, text out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine.matching.labels import FIELD_NAMES, SOHO_PLAIN, need_name, object_particle, trait_name
+from engine.matching.model import Match
+
+CONDITION_LABELS: dict[str, str] = {
+    "regions": "지역",
+    "status_allowed": "사업 상태",
+    "business_age_max": "업력",
+    "business_age_min": "업력",
+    "rep_age_min": "대표자 나이",
+    "rep_age_max": "대표자 나이",
+    "employees_max": "상시근로자 수",
+    "employees_min": "상시근로자 수",
+    "revenue_max_krw": "매출액",
+    "revenue_min_krw": "매출액",
+    "industries_include": "업종",
+    "industries_exclude": "업종",
+    "traits_required": "자격",
+    "soho_only": SOHO_PLAIN,
+}
+
+
+def _labels(match: Match, outcome: str) -> list[str]:
+    labels: list[str] = []
+    for result in match.evaluation.results:
+        if result.outcome != outcome:
+            continue
+        label = CONDITION_LABELS.get(result.key, result.key)
+        if result.key == "traits_required" and match.candidate.eligibility.traits_required:
+            label = "·".join(trait_name(t) for t in match.candidate.eligibility.traits_required) + " 자격"
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _verdict_sentences(match: Match) -> list[str]:
+    verdict = match.evaluation.verdict
+    if verdict == "eligible":
+        met = _labels(match, "met")
+        if not met:
+            first = "공고에 따로 정한 자격 조건이 없어 신청할 수 있는 것으로 보입니다."
+        else:
+            first = f"{', '.join(met)} 조건을 모두 충족해 신청할 수 있는 것으로 보입니다."
+    elif verdict == "unknown":
+        unknown = ", ".join(_labels(match, "unknown"))
+        fields = ", ".join(FIELD_NAMES.get(f, f) for f in match.evaluation.unknown_fields)
+        ask = "아직 판단할 수 없습니다"
+        if fields:
+            ask = f"{fields}{object_particle(fields)} 알려 주셔야 판단할 수 있습니다"
+        first = f"맞지 않는 조건은 없지만 {unknown} 요건은 {ask}."
+    else:
+        unmet = ", ".join(_labels(match, "unmet"))
+        detail = match.unmet[0].split(" (공고:")[0] if match.unmet else ""
+        first = f"{unmet} 조건이 맞지 않아 신청하기 어렵습니다" + (f"({detail})." if detail else ".")
+    sentences = [first]
+    if match.matched_needs and verdict != "ineligible":
+        needs = ", ".join(need_name(n) for n in match.matched_needs)
+        sentences.append(f"찾으시는 {needs}{object_particle(needs)} 지원합니다.")
+    return sentences
+
+
+def window_sentence(match: Match, as_of: dt.date | None = None) -> str:
+    """Return one sentence on when to apply: deadline and days left, start date, or always open."""
+    as_of = as_of or match.as_of
+    window = match.candidate.window
+    if match.status == "always":
+        return "상시 접수 중입니다(예산이 소진되면 마감)."
+    if match.status == "upcoming" and window.start is not None:
+        wait = f"({(window.start - as_of).days}일 후)" if as_of else ""
+        until = f", 마감 {window.end.isoformat()}" if window.end else ""
+        return f"접수 시작: {window.start.isoformat()}{wait}{until}."
+    if match.status == "open":
+        if window.end is None:
+            return "지금 접수 중이며 마감일은 공고에 나와 있지 않습니다."
+        if as_of is None:
+            return f"마감: {window.end.isoformat()}."
+        left = (window.end - as_of).days
+        return (
+            f"마감: {window.end.isoformat()}, 오늘 마감입니다." if left == 0 else f"마감: {window.end}, {left}일 남음."
+        )
+    return "접수가 끝났거나 일정이 아직 공지되지 않았습니다."
+
+
+def explain(match: Match, as_of: dt.date | None = None) -> str:
+    """Return the template explanation of a match: verdict in words, key reasons, deadline, what is unknown."""
+    sentences = _verdict_sentences(match)
+    sentences.append(window_sentence(match, as_of))
+    return " ".join(sentences)

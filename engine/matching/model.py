@@ -1,0 +1,56 @@
+"""The recommendation's value objects: a loaded program (`Candidate`) and one ranked result (`Match`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from engine.domain import Eligibility, Funding, Verdict, Window, WindowStatus
+from engine.matching.verdicts import Evaluation
+from engine.matching.window import deadline_of
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One de-duplicated program as the engine loaded it; `tokens` are Kiwi morphemes stored at ingest."""
+
+    program_id: str
+    source_ids: tuple[str, ...]
+    title: str
+    organization: str | None
+    url: str | None
+    window: Window
+    eligibility: Eligibility
+    needs: tuple[str, ...]
+    category: str | None
+    support_types: tuple[str, ...]
+    tokens: tuple[str, ...]
+    funding: Funding | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One recommended program: verdict, window status, score and the Korean reasons behind them."""
+
+    candidate: Candidate
+    evaluation: Evaluation
+    status: WindowStatus
+    score: float
+    reasons: tuple[str, ...]  # met-condition reasons, then relevance signals
+    unmet: tuple[str, ...]
+    unknown: tuple[str, ...]  # each says what the user could add to decide it
+    explanation: str
+    as_of: dt.date | None = None  # the evaluation date (for '16일 남음')
+    matched_needs: tuple[str, ...] = ()  # profile needs this program pays for
+    matched_terms: tuple[str, ...] = ()  # description terms found in the program's text
+
+    @property
+    def verdict(self) -> Verdict:
+        """Return the eligibility verdict."""
+        return self.evaluation.verdict
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """Return the last day to apply, if stated."""
+        return deadline_of(self.candidate.window)
