@@ -127,7 +127,7 @@ class User(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_users_match", "region", "status", "industry"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    telegram_chat_id: int | None = Field(default=None, unique=True)
+    telegram_chat_id: int | None = Field(default=None, unique=True, sa_type=sa.BigInteger)  # ids exceed int32
     display_name: str | None = None
     status: str = Field(default="operating", max_length=12)
     region: str = Field(max_length=2)
@@ -136,7 +136,7 @@ class User(SQLModel, table=True):
     industry_detail: str | None = None
     founded_on: dt.date | None = Field(default=None, index=True)
     employees: int | None = None
-    annual_revenue_krw: int | None = None
+    annual_revenue_krw: int | None = Field(default=None, sa_type=sa.BigInteger)  # won: exceeds int32
     representative_age: int | None = Field(default=None, index=True)
     traits: list[str] | None = _json(None)
     needs: list[str] = _json([], nullable=False)
