@@ -8,9 +8,9 @@ import random
 import pytest
 from sqlmodel import Session
 
+from db.migrate import upgrade
 from db.models import User
 from db.session import make_engine
-from db.migrate import upgrade
 from engine.domain import AgeBound, Bound, Eligibility, Profile
 from engine.matching import evaluate
 from engine.reverse import matching_user_ids
