@@ -67,7 +67,7 @@ def load_sqlite(engine: sa.Engine, n: int) -> None:
     marks = ", ".join("?" for _ in COLUMNS) + ", '[]', 1, ?"
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
-        raw.executemany(f"INSERT INTO users ({cols}) VALUES ({marks})", (r + (r[-1],) for r in rows(n)))
+        raw.executemany(f"INSERT INTO users ({cols}) VALUES ({marks})", ((*r, r[-1]) for r in rows(n)))
 
 
 def load_postgres(engine: sa.Engine, n: int) -> None:
