@@ -22,7 +22,7 @@ from engine.search import SearchIndex
 AS_OF = dt.date(2026, 11, 26)
 NEEDS = ["working_capital", "facility", "startup", "rnd", "export", "marketing", "hiring", "guarantee", "education"]
 WORDS = tuple(
-    ["카페", "리모델링", "자금", "운전", "시설", "창업", "수출", "판로", "마케팅", "고용", "인건비", "보증", "교육", "컨설팅", "스마트", "상점", "제조", "기술"]
+    "카페 리모델링 자금 운전 시설 창업 수출 판로 마케팅 고용 인건비 보증 교육 컨설팅 스마트 상점 제조 기술".split()
 )
 
 
