@@ -272,3 +272,17 @@ def _event(
             program_key=key, kind=kind, fields=fields or [], detail=detail or {}, run_id=run_id, created_at=now
         )
     )
+
+
+def close_expired(session: Session, *, today: dt.date, now: dt.datetime) -> int:
+    """Close open programs whose dated window ended before `today`; return how many were closed."""
+    query = select(Program).where(
+        col(Program.closed_at).is_(None), Program.window_kind == "dated", col(Program.window_end) < today
+    )
+    closed = 0
+    for row in session.exec(query):
+        row.closed_at = now
+        _event(session, row.key, "closed", None, now, fields=["window"], detail={"reason": "window passed"})
+        closed += 1
+    session.flush()
+    return closed
