@@ -42,6 +42,7 @@ class LLMSettings(BaseModel):
     selfhosted: ProviderSettings = _provider("qwen2.5:7b-instruct")
     timeout_s: float = 20.0
     max_retries: int = 1
+    retry_backoff_s: float = 0.2  # the gateway's pause before retrying a 5xx, doubled per retry
     breaker_failures: int = 5
     breaker_recovery_s: float = 60.0
     health_interval_s: int = 300
