@@ -1,0 +1,227 @@
+"""The job runner (`aegis jobs`): the only scheduler, leader-locked, and the jobs' one translation point.
+
+Every runner renews a lease heartbeat; only the lease holder schedules work (draining queued job
+requests), a standby keeps retrying and takes over when the leader's lease expires. Prometheus text
+is served on 127.0.0.1:`AEGIS_METRICS__PORT` with the gauge `aegis_scheduler_leader` (1 leader, 0 standby).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+
+from db.models import JobRequest
+from engine.app import Aegis, read_payload
+from engine.errors import AegisError
+from engine.ingest import RunReport
+from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
+from engine.runs import claim_next_job, finish_job, request_job
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+JobHandler = Callable[[Aegis, dict[str, Any]], dict[str, Any]]
+
+LEASE_TTL = dt.timedelta(seconds=30)  # a crashed leader is replaced within this
+HEARTBEAT_S = 10.0  # renew well within the TTL so one slow renewal does not lose the lease
+DRAIN_S = 5.0  # how soon a job queued by the dashboard starts
+DRAIN_LIMIT = 20  # jobs per drain, so a full queue cannot starve the other scheduled work
+METRICS_ADDR = "127.0.0.1"
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time in UTC (the default clock)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def import_file(core: Aegis, source: str, path: str | Path) -> RunReport:
+    """Import a saved payload file of `source` through the normal import path."""
+    return core.import_payload(source=source, payload=read_payload(Path(path)))
+
+
+def _import_job(core: Aegis, args: dict[str, Any]) -> dict[str, Any]:
+    return import_file(core, str(args["source"]), str(args["path"])).as_json()
+
+
+# Job kinds the runner knows; the dashboard and CLI queue `JobRequest(kind=..., args=...)` rows.
+JOB_KINDS: dict[str, JobHandler] = {"import": _import_job}
+
+
+def run_job(core: Aegis, job: JobRequest) -> tuple[bool, dict[str, Any]]:
+    """Run one claimed job; return (ok, result). Errors become a failed result, never a crash."""
+    handler = JOB_KINDS.get(job.kind)
+    if handler is None:
+        return False, {"error": f"unknown job kind {job.kind!r}", "user_message": "알 수 없는 작업 종류입니다."}
+    try:
+        return True, handler(core, dict(job.args))
+    except AegisError as exc:
+        log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
+        return False, {"error": str(exc), "error_class": type(exc).__name__, "user_message": exc.user_message}
+    except Exception as exc:  # the jobs' translation point: one bad job must not stop the runner
+        log.exception("job %s (%s) crashed", job.id, job.kind)
+        return False, {
+            "error": str(exc),
+            "error_class": type(exc).__name__,
+            "user_message": "작업 중 오류가 발생했습니다.",
+        }
+
+
+def drain_requests(
+    core: Aegis, *, clock: Clock = utcnow, limit: int = DRAIN_LIMIT, on_done: Callable[[bool], None] | None = None
+) -> int:
+    """Run queued job requests oldest first until the queue is empty or `limit` ran; return how many."""
+    ran = 0
+    while ran < limit:
+        job = claim_next_job(core.engine, now=clock())
+        if job is None or job.id is None:
+            break
+        ok, result = run_job(core, job)
+        finish_job(core.engine, job_id=job.id, ok=ok, result=result, now=clock())
+        if on_done is not None:
+            on_done(ok)
+        ran += 1
+    return ran
+
+
+class JobRunner:
+    """One runner process: a lease heartbeat always, the leader's jobs only while it holds the lease."""
+
+    def __init__(
+        self,
+        core: Aegis,
+        *,
+        holder: str | None = None,
+        ttl: dt.timedelta = LEASE_TTL,
+        heartbeat_s: float = HEARTBEAT_S,
+        drain_s: float = DRAIN_S,
+        clock: Clock = utcnow,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
+        self.core = core
+        self.holder = holder or make_holder_id()
+        self.ttl = ttl
+        self.heartbeat_s = heartbeat_s
+        self.drain_s = drain_s
+        self.clock = clock
+        self.is_leader = False
+        self.registry = registry or CollectorRegistry()
+        self.leader_gauge = Gauge(
+            "aegis_scheduler_leader", "1 on the process that runs the scheduler, 0 on a standby", registry=self.registry
+        )
+        self.jobs_total = Counter(
+            "aegis_jobs", "Job requests run, by kind and outcome", ["outcome"], registry=self.registry
+        )
+        self.scheduler = BackgroundScheduler(
+            timezone=ZoneInfo(core.settings.timezone),
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+        )
+        self._lock = threading.Lock()  # heartbeat runs on the scheduler's pool and on stop()
+
+    def heartbeat(self) -> bool:
+        """Acquire or renew the lease; start or stop the leader's jobs when leadership changes."""
+        with self._lock:
+            try:
+                leader = acquire_or_renew(
+                    self.core.engine, name=SCHEDULER_LEASE, holder=self.holder, ttl=self.ttl, now=self.clock()
+                )
+            except Exception:  # database down: step down, a standby (or we) retry on the next beat
+                log.exception("lease renewal failed; acting as standby")
+                leader = False
+            if leader and not self.is_leader:
+                self._lead()
+            elif not leader and self.is_leader:
+                self._stand_by()
+            return leader
+
+    def drain(self) -> int:
+        """Run queued job requests (a leader-only job)."""
+        return drain_requests(self.core, clock=self.clock, on_done=self._count)
+
+    def _count(self, ok: bool) -> None:
+        self.jobs_total.labels(outcome="ok" if ok else "failed").inc()
+
+    def _lead(self) -> None:
+        log.info("became scheduler leader (%s)", self.holder)
+        self.is_leader = True
+        self.leader_gauge.set(1)
+        self.scheduler.add_job(
+            self.drain, "interval", seconds=self.drain_s, id="drain", replace_existing=True, next_run_time=self.clock()
+        )
+
+    def _stand_by(self) -> None:
+        log.warning("lost the scheduler lease (%s); standing by", self.holder)
+        self.is_leader = False
+        self.leader_gauge.set(0)
+        if self.scheduler.get_job("drain") is not None:
+            self.scheduler.remove_job("drain")
+
+    def start(self) -> None:
+        """Take the lease if free and start the scheduler with the heartbeat."""
+        self.heartbeat()
+        self.scheduler.add_job(self.heartbeat, "interval", seconds=self.heartbeat_s, id="lease", replace_existing=True)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop the scheduler, wait for running jobs and hand the lease back."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        with self._lock:
+            if self.is_leader:
+                try:
+                    release(self.core.engine, name=SCHEDULER_LEASE, holder=self.holder)
+                except Exception:  # the lease simply expires; nothing else to undo
+                    log.exception("could not release the scheduler lease")
+            self.is_leader = False
+            self.leader_gauge.set(0)
+
+
+def queue_imports(core: Aegis, imports: Iterable[tuple[str, Path]], *, clock: Clock = utcnow) -> list[int]:
+    """Queue one import job per (source, path); whichever runner leads will run them."""
+    return [
+        request_job(
+            core.engine,
+            kind="import",
+            args={"source": source, "path": str(path.resolve())},
+            requested_by="aegis jobs",
+            now=clock(),
+        )
+        for source, path in imports
+    ]
+
+
+def run_jobs(core: Aegis, *, stop: threading.Event | None = None, runner: JobRunner | None = None) -> int:
+    """Run the job runner until SIGTERM/SIGINT (or `stop` is set); return the exit code."""
+    stop = stop or threading.Event()
+    runner = runner or JobRunner(core)
+    server = None
+    if core.settings.metrics.port is not None:
+        server, _thread = start_http_server(core.settings.metrics.port, addr=METRICS_ADDR, registry=runner.registry)
+        log.info("metrics on http://%s:%d/metrics", METRICS_ADDR, core.settings.metrics.port)
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: stopping the job runner", signum)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, _on_signal)
+    try:
+        runner.start()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        runner.stop()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+    return 0
