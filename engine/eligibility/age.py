@@ -1,0 +1,120 @@
+"""업력 (business age, in months) and 대표자 연령 (representative age) bounds from notice clauses."""
+
+from __future__ import annotations
+
+import re
+
+from engine.domain import AgeBound
+from engine.eligibility.common import COMPARATOR_RE, Findings, bound_of
+from engine.eligibility.segments import Segment
+
+# Words that date a business: 업력, 창업, 설립, 개업, 사업 개시, 사업자등록 ...
+_AGE_NOUN = (
+    r"(?:업력|재창업|창업|법인\s*설립|설립|개업|사업\s*개시|사업자\s*등록|사업자등록증상\s*개업"
+    r"|영업\s*개시|사업\s*기간|영업\s*기간)"
+)
+_SPAN = (
+    r"(?P<n{i}>\d{{1,2}}(?:\.\d)?)\s*(?P<u{i}>년|개월|일)\s*(?:이|가)?\s*(?P<c{i}>"
+    + COMPARATOR_RE
+    + r"|미경과|경과하지\s*않은|지나지\s*않은|넘지\s*않은|경과한|지난)"
+)
+_SPAN1 = _SPAN.format(i=1)
+_SPAN2 = _SPAN.format(i=2)
+# '창업 후 7년 이내', '공고일 기준 설립 5년 미만', '사업자등록 후 3개월 이상 경과', '업력 3년 이상 7년 미만'.
+_NOUN_FIRST = re.compile(
+    _AGE_NOUN + r"(?P<gap>[^\d\n]{0,14}?)" + _SPAN1 + r"(?:\s*(?:~|부터|-|,|및)?\s*" + _SPAN2 + r")?"
+)
+# '7년 미만 (예비)창업기업', '3년 이내 창업한', '6개월 이상 영업 중인'.
+_NUMBER_FIRST = re.compile(
+    _SPAN1
+    + r"\s*(?:의\s*)?(?:\(예비\)\s*)?"
+    + r"(?=재?창업\s*(?:기업|자|초기|한|하여)|개업한|설립된|영업\s*중|운영\s*중|사업\s*영위)"
+)
+# A gap that wanders into another topic means the number does not date the business.
+_BAD_GAP = re.compile(r"최근|매출|수출|고용|채용|지원|수혜|거치|대출|상환|교육|경진|보증|융자|근로|인원|년도")
+_NO_LIMIT = re.compile(r"업력\s*(?:무관|제한\s*없)")
+
+
+def _months(number: str, unit: str) -> int:
+    value = float(number)
+    if unit == "년":
+        return round(value * 12)
+    if unit == "일":
+        return int(value // 30)  # '사업자등록 후 60일 이상' ~ 2 months: the finest unit AgeBound has
+    return round(value)
+
+
+def _comparator(word: str) -> str:
+    word = re.sub(r"\s+", "", word)
+    if word in {"미경과", "경과하지않은", "지나지않은", "넘지않은"}:
+        return "미만"
+    if word in {"경과한", "지난"}:
+        return "이상"
+    return word
+
+
+def extract_business_age(segments: list[Segment], found: Findings) -> None:
+    """Record business_age_max / business_age_min (AgeBound, months) from 업력 phrases."""
+    for seg in segments:
+        if _NO_LIMIT.search(seg.text) and not re.search(r"\d\s*(?:년|개월)", seg.text):
+            continue
+        spans: list[tuple[str, str, str]] = []
+        for m in _NOUN_FIRST.finditer(seg.text):
+            if _BAD_GAP.search(m.group("gap")):
+                continue
+            spans.append((m["n1"], m["u1"], m["c1"]))
+            if m["n2"]:
+                spans.append((m["n2"], m["u2"], m["c2"]))
+        if not spans:
+            spans = [(m["n1"], m["u1"], m["c1"]) for m in _NUMBER_FIRST.finditer(seg.text)]
+        for number, unit, word in spans:
+            months = _months(number, unit)
+            if months <= 0:
+                continue
+            side, inclusive = bound_of(_comparator(word), excluded=seg.excluded)
+            found.set(f"business_age_{side}", AgeBound(months=months, inclusive=inclusive), seg.line)
+
+
+# '만 39세 이하', '만 40세 미만', '만 19세 이상 39세 이하', '만 19~39세', '만 20세 이상 ~ 만 39세 이하'.
+_AGE_RANGE = re.compile(
+    r"만?\s*(?P<lo>\d{2})\s*세?\s*(?:이상)?\s*(?:~|-|부터)\s*(?:만\s*)?(?P<hi>\d{2})\s*세(?:\s*(?P<hc>이하|미만|까지))?"
+)
+_AGE_ONE = re.compile(r"만?\s*(?P<n>\d{2})\s*세\s*(?P<c>이상|이하|미만|초과)")
+# An age next to these words is about employees, children or trainees, not the representative.
+_NOT_REP = re.compile(r"채용|고용|근로자|직원|재직|구직|취업|인턴|유아|아동|자녀|학생|출생|어르신|노인|가구원")
+_NOT_REP_WINDOW = 16
+
+
+def _about_representative(text: str, start: int, end: int) -> bool:
+    window = text[max(0, start - _NOT_REP_WINDOW) : end + _NOT_REP_WINDOW]
+    return not _NOT_REP.search(window)
+
+
+def extract_rep_age(segments: list[Segment], found: Findings) -> None:
+    """Record rep_age_min / rep_age_max (inclusive years) from 대표자 age requirements."""
+    for seg in segments:
+        taken: list[tuple[int, int]] = []
+        for m in _AGE_RANGE.finditer(seg.text):
+            if not _about_representative(seg.text, m.start(), m.end()):
+                continue
+            lo, hi = int(m["lo"]), int(m["hi"])
+            if m["hc"] == "미만":
+                hi -= 1
+            if lo >= hi:
+                continue
+            taken.append((m.start(), m.end()))
+            if seg.excluded:
+                continue  # an excluded band with both ends does not give a single bound
+            found.set("rep_age_min", lo, seg.line)
+            found.set("rep_age_max", hi, seg.line)
+        for m in _AGE_ONE.finditer(seg.text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if not _about_representative(seg.text, m.start(), m.end()):
+                continue
+            n = int(m["n"])
+            side, inclusive = bound_of(m["c"], excluded=seg.excluded)
+            if side == "max":
+                found.set("rep_age_max", n if inclusive else n - 1, seg.line)
+            else:
+                found.set("rep_age_min", n if inclusive else n + 1, seg.line)

@@ -1,0 +1,198 @@
+"""Split a notice into clauses that state who may apply, who is excluded, and what is only preferred.
+
+Every extractor works on `Segment`s: a normalised clause, the verbatim line it came from (the evidence),
+and whether the clause names excluded applicants ('예비창업자 신청 불가', '(숙박 및 음식점업 제외)').
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A clause of a notice: `text` to match on, `line` (verbatim) as evidence, `excluded` polarity."""
+
+    text: str
+    line: str
+    excluded: bool = False
+
+    @property
+    def descriptive(self) -> bool:
+        """True for a sentence that describes the program ('...을 지원합니다.') rather than listing a condition."""
+        return bool(_DESCRIPTIVE_END.search(self.text))
+
+
+@dataclass
+class Parsed:
+    """A notice split into condition segments and preference lines."""
+
+    segments: list[Segment] = field(default_factory=list)
+    preferences: list[str] = field(default_factory=list)
+
+    def positive(self) -> list[Segment]:
+        """Return the segments that state who may apply."""
+        return [s for s in self.segments if not s.excluded]
+
+    def excluded(self) -> list[Segment]:
+        """Return the segments that name excluded applicants."""
+        return [s for s in self.segments if s.excluded]
+
+
+_MIDDOTS = str.maketrans({"ㆍ": "·", "・": "·", "∙": "·", "•": "·", "‧": "·", "～": "~", "∼": "~", "〜": "~"})
+
+# Bullet rank: lower = higher level. A block (exclusion or preference list) lasts while lines are deeper.
+_BULLETS: tuple[tuple[str, int], ...] = (
+    ("□■◆◇▣▶◈▷", 0),
+    ("○●◎☞◦❍❑", 1),
+    ("-–—·▪▫*①②③④⑤⑥⑦⑧⑨⑩", 2),
+    ("※", 3),
+)
+_NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|[가-하][.)]|\(\d{1,2}\)|\([가-하]\))\s")
+_BULLET_CHARS = "".join(chars for chars, _ in _BULLETS)
+_LEAD = re.compile(rf"^[\s{re.escape(_BULLET_CHARS)}]+")
+
+_CONTACT = re.compile(r"문의|☎|연락처|담당자|전화번호|고객센터|콜센터|Tel\b|TEL\b|주소\s*[:：]|\(\d{5}\)")
+_PREFERENCE = re.compile(r"우대|가점|가산점|우선\s*(?:선정|선발|배정|고려|지원(?!대상))|인센티브")
+_PREF_HEADER = re.compile(r"^(?:우대|가점|가산점)\s*(?:사항|대상|조건|요건|기준)?\s*(?:[:：](?P<rest>.*))?$")
+_EXCL_HEADER = re.compile(
+    r"^(?:지원|신청|참여|접수|융자|사업|보증|선정)?\s*(?:제외|불가|제한)\s*(?:대상자?|기업|업종|요건|사항)?"
+    r"\s*(?:[:：](?P<rest>.*))?$"
+)
+_INLINE_HEADER = re.compile(r"^(?P<head>[^:：]{1,14})[:：]\s*(?P<rest>.+)$")
+# A clause-final statement that what precedes it is excluded.
+_EXCL_END = re.compile(
+    r"(?:(?:은|는|이|가|도)\s*)?(?:지원|신청|참여|접수|융자|선정)?\s*(?:대상에서\s*)?(?:제외|불가)"
+    r"(?:\s*(?:함|됨|합니다|됩니다|대상|하며|하고))?(?=\s*(?:$|[,.;)]|\())"
+    r"|(?:신청|지원|참여)\s*(?:할\s*)?수\s*없(?:음|습니다|다|으며)?"
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_DESCRIPTIVE_END = re.compile(r"(?:니다|세요|바람|위하여|위해)\s*[.!]?\s*$")
+
+
+def normalize(text: str) -> str:
+    """Return `text` NFC-normalised with one kind of middle dot and tilde, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text).translate(_MIDDOTS)
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def bullet_rank(line: str) -> int:
+    """Return the outline level of a line from its bullet (no bullet counts as a level-1 line)."""
+    stripped = line.lstrip()
+    if not stripped:
+        return 1
+    for chars, rank in _BULLETS:
+        if stripped[0] in chars:
+            return rank
+    if _NUMBERED.match(stripped):
+        return 0
+    return 1
+
+
+def strip_bullet(line: str) -> str:
+    """Return a line without its leading bullet characters."""
+    return _LEAD.sub("", line).strip()
+
+
+def split_exclusions(text: str) -> tuple[str, list[str]]:
+    """Split a clause into its positive part and the parts that name excluded applicants."""
+    excluded: list[str] = []
+
+    def _paren(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if "제외" in inner or "불가" in inner:
+            excluded.append(inner)
+            return " "
+        return m.group(0)
+
+    text = _PAREN.sub(_paren, text)
+    positive_parts: list[str] = []
+    last = 0
+    for m in _EXCL_END.finditer(text):
+        part = text[last : m.end()].strip(" ,;")
+        if len(part) > len(m.group(0).strip()):  # a bare '제외' names nobody
+            excluded.append(part)
+        last = m.end()
+    positive_parts.append(text[last:])
+    return " ".join(p.strip(" ,;") for p in positive_parts).strip(), excluded
+
+
+def parse_notice(text: str, *, exclusions: str = "") -> Parsed:
+    """Split notice text (one paragraph per line) and a separate exclusion text into segments."""
+    parsed = Parsed()
+    block: tuple[str, int] | None = None  # ('excl' | 'pref', header rank)
+    for raw_line in (text or "").splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        norm = normalize(line)
+        rank = bullet_rank(norm)
+        if block is not None and rank <= block[1]:
+            block = None
+        body = strip_bullet(norm)
+        if _CONTACT.search(norm):
+            continue
+        if block is not None:
+            if block[0] == "excl":
+                parsed.segments.append(Segment(body, line, excluded=True))
+            else:
+                parsed.preferences.append(line)
+            continue
+        header = _EXCL_HEADER.match(body) or _inline_exclusion_header(body)
+        if header:
+            rest = (header.group("rest") or "").strip()
+            if rest:
+                parsed.segments.append(Segment(rest, line, excluded=True))
+            else:
+                block = ("excl", min(rank, 1) if rank == 3 else rank)
+            continue
+        pref = _PREF_HEADER.match(body)
+        if pref:
+            parsed.preferences.append(line)
+            if not (pref.group("rest") or "").strip():
+                block = ("pref", rank)
+            continue
+        body = _strip_preference_parens(body, line, parsed)
+        if _PREFERENCE.search(body):
+            parsed.preferences.append(line)
+            continue
+        _add_clause(parsed, body, line)
+    for raw_line in (exclusions or "").splitlines():
+        line = raw_line.strip()
+        if line and not _CONTACT.search(line):
+            parsed.segments.append(Segment(strip_bullet(normalize(line)), line, excluded=True))
+    # Condition lists first: the first finding of a field wins, and its evidence should be the condition line.
+    parsed.segments.sort(key=lambda seg: seg.descriptive)
+    return parsed
+
+
+def _inline_exclusion_header(body: str) -> re.Match[str] | None:
+    """Match 'head : rest' lines whose short head names an exclusion list ('제외대상 : ...')."""
+    m = _INLINE_HEADER.match(body)
+    if m and _EXCL_HEADER.match(m.group("head").strip()):
+        return m
+    return None
+
+
+def _strip_preference_parens(body: str, line: str, parsed: Parsed) -> str:
+    """Drop '(... 우대)' asides from a clause, keeping the line as a preference."""
+
+    def _sub(m: re.Match[str]) -> str:
+        if _PREFERENCE.search(m.group(1)):
+            if line not in parsed.preferences:
+                parsed.preferences.append(line)
+            return " "
+        return m.group(0)
+
+    return _PAREN.sub(_sub, body)
+
+
+def _add_clause(parsed: Parsed, body: str, line: str) -> None:
+    positive, excluded = split_exclusions(body)
+    if positive:
+        parsed.segments.append(Segment(positive, line))
+    for part in excluded:
+        parsed.segments.append(Segment(part, line, excluded=True))
