@@ -12,10 +12,11 @@ from dataclasses import replace
 from functools import lru_cache
 
 from engine.domain import Profile, Verdict, WindowStatus
+from engine.matching.conditions import verdict_of
 from engine.matching.explain import explain
 from engine.matching.labels import need_name
 from engine.matching.model import Candidate, Match
-from engine.matching.verdicts import Evaluation, evaluate
+from engine.matching.verdicts import evaluate
 from engine.matching.window import window_status
 from engine.search import SearchIndex
 
@@ -103,35 +104,30 @@ def recommend(
     needs: frozenset[str] = frozenset(profile.needs)
     terms = index.terms_in(profile.description) if index is not None and profile.description else []
     bm25 = index.score_all(terms) if index is not None and terms else {}
-    rows: list[tuple[Candidate, WindowStatus, Evaluation, tuple[str, ...], float]] = []
-    best_bm25 = 0.0
+    rows: list[tuple[float, dt.date, str, Candidate, WindowStatus, tuple[str, ...]]] = []
+    best_bm25 = max((bm25.get(c.program_id, 0.0) for c in candidates), default=0.0) if bm25 else 0.0
     for cand in candidates:
         status = window_status(cand.window, as_of)
         if status == "closed":
             continue
-        evaluation = evaluate(cand.eligibility, profile, as_of)
-        if evaluation.verdict == "ineligible" and not include_ineligible:
+        verdict = verdict_of(cand.eligibility, profile, as_of)
+        if verdict == "ineligible" and not include_ineligible:
             continue
-        shared = tuple(n for n in cand.needs if n in needs)
-        base = TIER[evaluation.verdict] + W_URGENCY * _urgency(cand, status, as_of)
+        score = TIER[verdict] + (W_URGENCY * 0.5 if status == "always" else W_URGENCY * _urgency(cand, status, as_of))
+        shared = tuple(n for n in cand.needs if n in needs) if needs else ()
         if shared:
-            base += W_SHARES_NEED + W_COVERAGE * len(shared) / len(needs)
+            score += W_SHARES_NEED + W_COVERAGE * len(shared) / len(needs)
         if needs and needs & _hinted_needs(cand.category, cand.support_types):
-            base += W_HINT
+            score += W_HINT
         if cand.funding is not None:
-            base += W_FUNDING * _funding_fit(cand, needs)
-        if bm25:
-            best_bm25 = max(best_bm25, bm25.get(cand.program_id, 0.0))
-        rows.append((cand, status, evaluation, shared, base))
-    scored: list[tuple[float, str, int]] = []
-    for i, (cand, _, _, _, base) in enumerate(rows):
-        score = base + (W_BM25 * bm25.get(cand.program_id, 0.0) / best_bm25 if best_bm25 > 0 else 0.0)
-        end = cand.window.end.isoformat() if cand.window.end else "9999-12-31"
-        scored.append((-score, end + cand.program_id, i))
-    scored.sort()
+            score += W_FUNDING * _funding_fit(cand, needs)
+        if best_bm25 > 0:
+            score += W_BM25 * bm25.get(cand.program_id, 0.0) / best_bm25
+        rows.append((-score, cand.window.end or dt.date.max, cand.program_id, cand, status, shared))
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))
     out: list[Match] = []
-    for neg_score, _, i in scored[:top]:
-        cand, status, evaluation, shared, _ = rows[i]
+    for neg_score, _, _, cand, status, shared in rows[:top]:
+        evaluation = evaluate(cand.eligibility, profile, as_of)
         match = Match(
             candidate=cand,
             evaluation=evaluation,

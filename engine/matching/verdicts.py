@@ -1,21 +1,19 @@
-"""Condition-by-condition verdicts of one program's eligibility for one profile, with Korean reasons.
+"""Condition-by-condition verdicts of one program for one profile, with Korean reasons quoting the program.
 
-Follows shared/data/FORMAT.md to the letter: a missing profile field makes its conditions unknown, never met.
+The outcomes come from `conditions.outcomes` (FORMAT.md to the letter); this module only words them.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from engine.domain import AgeBound, Bound, Eligibility, Profile, Verdict
+from engine.matching.conditions import Outcome, months_between, outcomes, soho_cap, verdict_from
 from engine.matching.labels import (
     FIELD_NAMES,
     INDUSTRY_NAMES,
-    SOHO_PLAIN,
     STATUS_NAMES,
     format_krw,
     format_months,
@@ -24,10 +22,6 @@ from engine.matching.labels import (
     trait_name,
 )
 from engine.regions import LEGACY_CODES, sido_name
-
-Outcome = Literal["met", "unmet", "unknown"]
-
-SOHO_WIDE_INDUSTRIES = frozenset({"B", "C", "F", "H"})  # 소상공인 = 10인 미만 in these KSIC sections
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,28 +66,9 @@ class Evaluation:
         return fields
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day `months` calendar months later, clamped to the month's end (Feb 29 -> Feb 28)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    if year < dt.MINYEAR:
-        return dt.date.min
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Return the whole calendar months from `start` to `end` (0 if end is before start)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and add_months(start, months) > end:
-        months -= 1
-    return max(months, 0)
-
-
-def _quote(reason: str, eligibility: Eligibility, key: str) -> str:
-    evidence = eligibility.evidence.get(key)
-    return f"{reason} (공고: '{evidence}')" if evidence else reason
+# A wording returns (label, detail, profile field): '<label> 충족: <detail>' for met/unmet; for unknown the
+# label is what cannot be judged and the field is what the user could add.
+Wording = Callable[[Eligibility, Profile, dt.date, Outcome], tuple[str, str, str]]
 
 
 def _bound_text(n: str, bound: Bound, upper: bool) -> str:
@@ -101,244 +76,151 @@ def _bound_text(n: str, bound: Bound, upper: bool) -> str:
     return f"{n} {word}"
 
 
-def _within(value: int, bound: Bound, upper: bool) -> bool:
-    if upper:
-        return value <= bound.n if bound.inclusive else value < bound.n
-    return value >= bound.n if bound.inclusive else value > bound.n
-
-
 def _age_text(bound: AgeBound, upper: bool) -> str:
     word = ("이내" if bound.inclusive else "미만") if upper else ("이상" if bound.inclusive else "초과")
     return f"{format_months(bound.months)} {word}"
 
 
-def _result(key: str, met: bool, label: str, detail: str, *, el: Eligibility, field: str) -> ConditionResult:
-    outcome: Outcome = "met" if met else "unmet"
-    reason = f"{label} {'충족' if met else '미충족'}: {detail}"
-    return ConditionResult(key, outcome, _quote(reason, el, key), field)
-
-
-def _unknown(key: str, label: str, field: str, el: Eligibility) -> ConditionResult:
-    name = FIELD_NAMES.get(field, field)
-    reason = f"{label}{object_particle(label)} 판단하려면 {name}({field}){object_particle(name)} 알려 주세요."
-    return ConditionResult(key, "unknown", _quote(reason, el, key), field)
-
-
-def _regions(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    regions = el.regions
-    if not regions:
-        return None
-    allowed = {LEGACY_CODES.get(code, code) for code in regions} if p.region not in regions else {p.region}
-    target = ", ".join(sido_name(LEGACY_CODES.get(c, c)) for c in regions)
+def _regions(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
+    codes = list(dict.fromkeys(LEGACY_CODES.get(c, c) for c in el.regions or ()))
     here = sido_name(p.region)
-    met = p.region in allowed
-    if not met:
-        detail = f"사업장 소재지 {here}, 대상 지역 {target}"
-    elif len(allowed | set(regions)) == 1:
+    if outcome != "met":
+        detail = f"사업장 소재지 {here}, 대상 지역 {', '.join(sido_name(c) for c in codes)}"
+    elif len(codes) == 1:
         detail = here
     else:
-        detail = f"{here} (대상 지역: {'전국' if len(regions) >= 17 else target})"
-    return _result("regions", met, "지역 요건", detail, el=el, field="region")
+        detail = f"{here} (대상 지역: {'전국' if len(codes) >= 17 else ', '.join(sido_name(c) for c in codes)})"
+    return "지역 요건", detail, "region"
 
 
-def _status(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    allowed = el.status_allowed
-    if not allowed:
-        return None
-    target = ", ".join(STATUS_NAMES.get(s, s) for s in allowed)
+def _status(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
     here = STATUS_NAMES.get(p.status, p.status)
-    met = p.status in allowed
-    detail = here if met else f"{here}는 신청 대상이 아닙니다 (대상: {target})"
-    return _result("status_allowed", met, "사업 상태 요건", detail, el=el, field="status")
+    if outcome == "met":
+        return "사업 상태 요건", here, "status"
+    target = ", ".join(STATUS_NAMES.get(s, s) for s in el.status_allowed or ())
+    return "사업 상태 요건", f"{here}는 신청 대상이 아닙니다 (대상: {target})", "status"
 
 
-def _business_age(
-    key: str, bound: AgeBound, upper: bool, *, el: Eligibility, p: Profile, as_of: dt.date
-) -> ConditionResult:
+def _business_age(bound: AgeBound, upper: bool, p: Profile, as_of: dt.date) -> tuple[str, str, str]:
     rule = _age_text(bound, upper)
     if p.status == "pre_founder":
         if upper:
-            return _result(
-                key, True, "업력 요건", f"예비창업자는 업력 상한을 충족합니다 (기준: {rule})", el=el, field="status"
-            )
-        return _result(
-            key, False, "업력 요건", f"예비창업자는 업력 {rule} 요건을 채울 수 없습니다", el=el, field="status"
-        )
-    founded = p.founded_on
-    if founded is None:
-        return _unknown(key, "업력", "founded_on", el)
-    limit = add_months(founded, bound.months)
-    if upper:
-        met = as_of <= limit if bound.inclusive else as_of < limit
-    else:
-        met = as_of >= limit if bound.inclusive else as_of > limit
-    age = format_months(months_between(founded, as_of))
-    return _result(
-        key, met, "업력 요건", f"{founded.isoformat()} 개업 → {age} (기준: {rule})", el=el, field="founded_on"
-    )
+            return "업력 요건", f"예비창업자는 업력 상한을 충족합니다 (기준: {rule})", "status"
+        return "업력 요건", f"예비창업자는 업력 {rule} 요건을 채울 수 없습니다", "status"
+    if p.founded_on is None:
+        return "업력", "", "founded_on"
+    age = format_months(months_between(p.founded_on, as_of))
+    return "업력 요건", f"{p.founded_on.isoformat()} 개업 → {age} (기준: {rule})", "founded_on"
 
 
-def _age_max(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return (
-        None
-        if el.business_age_max is None
-        else _business_age("business_age_max", el.business_age_max, True, el=el, p=p, as_of=as_of)
-    )
+def _age_max(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
+    assert el.business_age_max is not None
+    return _business_age(el.business_age_max, True, p, as_of)
 
 
-def _age_min(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return (
-        None
-        if el.business_age_min is None
-        else _business_age("business_age_min", el.business_age_min, False, el=el, p=p, as_of=as_of)
-    )
+def _age_min(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
+    assert el.business_age_min is not None
+    return _business_age(el.business_age_min, False, p, as_of)
 
 
-def _rep_age(key: str, limit: int | None, upper: bool, el: Eligibility, p: Profile) -> ConditionResult | None:
-    if limit is None:
-        return None
-    age = p.representative_age
-    if age is None:
-        return _unknown(key, "대표자 연령 요건", "representative_age", el)
-    met = age <= limit if upper else age >= limit
+def _rep_age(limit: int | None, upper: bool, p: Profile) -> tuple[str, str, str]:
     rule = f"만 {limit}세 {'이하' if upper else '이상'}"
-    return _result(key, met, "대표자 연령 요건", f"만 {age}세 (기준: {rule})", el=el, field="representative_age")
+    return "대표자 연령 요건", f"만 {p.representative_age}세 (기준: {rule})", "representative_age"
 
 
-def _rep_age_min(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _rep_age("rep_age_min", el.rep_age_min, False, el, p)
+def _employees(bound: Bound | None, upper: bool, p: Profile) -> tuple[str, str, str]:
+    rule = _bound_text(f"{bound.n}인", bound, upper) if bound else ""
+    return "상시근로자 수 요건", f"{p.employees}명 (기준: {rule})", "employees"
 
 
-def _rep_age_max(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _rep_age("rep_age_max", el.rep_age_max, True, el, p)
+def _revenue(bound: Bound | None, upper: bool, p: Profile) -> tuple[str, str, str]:
+    rule = _bound_text(format_krw(bound.n), bound, upper) if bound else ""
+    revenue = format_krw(p.annual_revenue_krw or 0)
+    return "매출액 요건", f"연 매출액 {revenue} (기준: {rule})", "annual_revenue_krw"
 
 
-def _employees(key: str, bound: Bound | None, upper: bool, el: Eligibility, p: Profile) -> ConditionResult | None:
-    if bound is None:
-        return None
-    if p.employees is None:
-        return _unknown(key, "상시근로자 수 요건", "employees", el)
-    rule = _bound_text(f"{bound.n}인", bound, upper)
-    met = _within(p.employees, bound, upper)
-    return _result(key, met, "상시근로자 수 요건", f"{p.employees}명 (기준: {rule})", el=el, field="employees")
-
-
-def _employees_max(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _employees("employees_max", el.employees_max, True, el, p)
-
-
-def _employees_min(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _employees("employees_min", el.employees_min, False, el, p)
-
-
-def _revenue(key: str, bound: Bound | None, upper: bool, el: Eligibility, p: Profile) -> ConditionResult | None:
-    if bound is None:
-        return None
-    revenue = p.annual_revenue_krw
-    if revenue is None:
-        return _unknown(key, "매출액 요건", "annual_revenue_krw", el)
-    rule = _bound_text(format_krw(bound.n), bound, upper)
-    met = _within(revenue, bound, upper)
-    return _result(
-        key, met, "매출액 요건", f"연 매출액 {format_krw(revenue)} (기준: {rule})", el=el, field="annual_revenue_krw"
-    )
-
-
-def _revenue_max(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _revenue("revenue_max_krw", el.revenue_max_krw, True, el, p)
-
-
-def _revenue_min(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    return _revenue("revenue_min_krw", el.revenue_min_krw, False, el, p)
-
-
-def _industries_include(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    allowed = el.industries_include
-    if not allowed:
-        return None
+def _industries(listed: list[str] | None, include: bool, p: Profile, outcome: Outcome) -> tuple[str, str, str]:
+    target = ", ".join(industry_name(i) for i in listed or ())
+    here = industry_name(p.industry or "")
+    if include:
+        return "업종 요건", f"{here} (대상 업종: {target})", "industry"
     if p.industry is None:
-        return _unknown("industries_include", "업종 요건", "industry", el)
-    target = ", ".join(industry_name(i) for i in allowed)
-    met = p.industry in allowed
-    detail = f"{industry_name(p.industry)} (대상 업종: {target})"
-    return _result("industries_include", met, "업종 요건", detail, el=el, field="industry")
+        return "제외 업종 해당 여부", "", "industry"
+    return "업종 요건", f"{here} ({'제외 업종 아님' if outcome == 'met' else '제외 업종'}: {target})", "industry"
 
 
-def _industries_exclude(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    excluded = el.industries_exclude
-    if not excluded:
-        return None
-    if p.industry is None:
-        return _unknown("industries_exclude", "제외 업종 해당 여부", "industry", el)
-    target = ", ".join(industry_name(i) for i in excluded)
-    met = p.industry not in excluded
-    detail = f"{industry_name(p.industry)} ({'제외 업종 아님' if met else '제외 업종'}: {target})"
-    return _result("industries_exclude", met, "업종 요건", detail, el=el, field="industry")
-
-
-def _traits(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    required = el.traits_required
-    if not required:
-        return None
+def _traits(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
+    required = el.traits_required or []
     names = ", ".join(trait_name(t) for t in required)
-    if p.traits is None:
-        return _unknown("traits_required", f"자격 요건({names})", "traits", el)
-    missing = [t for t in required if t not in p.traits]
-    if missing:
-        detail = f"{', '.join(trait_name(t) for t in missing)} 자격이 필요합니다"
-        return _result("traits_required", False, "자격 요건", detail, el=el, field="traits")
-    return _result("traits_required", True, "자격 요건", names, el=el, field="traits")
+    if outcome == "unknown":
+        return f"자격 요건({names})", "", "traits"
+    if outcome == "unmet":
+        missing = ", ".join(trait_name(t) for t in required if t not in (p.traits or ()))
+        return "자격 요건", f"{missing} 자격이 필요합니다", "traits"
+    return "자격 요건", names, "traits"
 
 
-def _soho(el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult | None:
-    if not el.soho_only:
-        return None
-    label = "소상공인 요건"
-    employees = p.employees
-    if employees is None:
-        return _unknown("soho_only", "소상공인(상시근로자 5인 미만 사업자) 여부", "employees", el)
-    industry = p.industry
-    if industry is None:
-        if 5 <= employees < 10:
-            return _unknown("soho_only", f"상시근로자 {employees}명이 {SOHO_PLAIN}에 해당하는지", "industry", el)
-        cap = 5
-        detail = f"상시근로자 {employees}명 (소상공인 = 상시근로자 5인 미만, 일부 업종 10인 미만)"
-        return _result("soho_only", employees < cap, label, detail, el=el, field="employees")
-    cap = 10 if industry in SOHO_WIDE_INDUSTRIES else 5
-    detail = f"상시근로자 {employees}명 (소상공인 기준: {INDUSTRY_NAMES.get(industry, industry)}은 {cap}인 미만)"
-    return _result("soho_only", employees < cap, label, detail, el=el, field="employees")
+def _soho(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tuple[str, str, str]:
+    if p.employees is None:
+        return "소상공인(상시근로자 5인 미만 사업자) 여부", "", "employees"
+    if outcome == "unknown":
+        return (
+            f"상시근로자 {p.employees}명이 소상공인(5인 미만, 광업·제조업·건설업·운수업은 10인 미만)인지",
+            "",
+            "industry",
+        )
+    if p.industry is None:
+        rule = "소상공인 = 상시근로자 5인 미만, 일부 업종 10인 미만"
+    else:
+        rule = f"소상공인 기준: {INDUSTRY_NAMES.get(p.industry, p.industry)}은 {soho_cap(p.industry)}인 미만"
+    return "소상공인 요건", f"상시근로자 {p.employees}명 ({rule})", "employees"
 
 
-_CHECKS: tuple[Callable[[Eligibility, Profile, dt.date], ConditionResult | None], ...] = (
-    _regions,
-    _status,
-    _age_max,
-    _age_min,
-    _rep_age_min,
-    _rep_age_max,
-    _employees_max,
-    _employees_min,
-    _revenue_max,
-    _revenue_min,
-    _industries_include,
-    _industries_exclude,
-    _traits,
-    _soho,
-)
+_WORDINGS: dict[str, Wording] = {
+    "regions": _regions,
+    "status_allowed": _status,
+    "business_age_max": _age_max,
+    "business_age_min": _age_min,
+    "rep_age_min": lambda el, p, as_of, o: _rep_age(el.rep_age_min, False, p),
+    "rep_age_max": lambda el, p, as_of, o: _rep_age(el.rep_age_max, True, p),
+    "employees_max": lambda el, p, as_of, o: _employees(el.employees_max, True, p),
+    "employees_min": lambda el, p, as_of, o: _employees(el.employees_min, False, p),
+    "revenue_max_krw": lambda el, p, as_of, o: _revenue(el.revenue_max_krw, True, p),
+    "revenue_min_krw": lambda el, p, as_of, o: _revenue(el.revenue_min_krw, False, p),
+    "industries_include": lambda el, p, as_of, o: _industries(el.industries_include, True, p, o),
+    "industries_exclude": lambda el, p, as_of, o: _industries(el.industries_exclude, False, p, o),
+    "traits_required": _traits,
+    "soho_only": _soho,
+}
+
+# What cannot be judged when a field is missing, per condition (the label of an unknown reason).
+_UNKNOWN_LABELS: dict[str, str] = {
+    "rep_age_min": "대표자 연령 요건",
+    "rep_age_max": "대표자 연령 요건",
+    "employees_max": "상시근로자 수 요건",
+    "employees_min": "상시근로자 수 요건",
+    "revenue_max_krw": "매출액 요건",
+    "revenue_min_krw": "매출액 요건",
+    "industries_include": "업종 요건",
+}
+
+
+def _reason(key: str, outcome: Outcome, el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult:
+    label, detail, field = _WORDINGS[key](el, p, as_of, outcome)
+    if outcome == "unknown":
+        label = _UNKNOWN_LABELS.get(key, label)
+        name = FIELD_NAMES.get(field, field)
+        reason = f"{label}{object_particle(label)} 판단하려면 {name}({field}){object_particle(name)} 알려 주세요."
+    else:
+        reason = f"{label} {'충족' if outcome == 'met' else '미충족'}: {detail}"
+    evidence = el.evidence.get(key)
+    if evidence:
+        reason = f"{reason} (공고: '{evidence}')"
+    return ConditionResult(key, outcome, reason, field)
 
 
 def evaluate(eligibility: Eligibility, profile: Profile, as_of: dt.date) -> Evaluation:
-    """Return the verdict of `eligibility` for `profile` on `as_of`, one result per stated condition."""
-    results: list[ConditionResult] = []
-    unmet = unknown = False
-    for check in _CHECKS:
-        result = check(eligibility, profile, as_of)
-        if result is None:
-            continue
-        results.append(result)
-        if result.outcome == "unmet":
-            unmet = True
-        elif result.outcome == "unknown":
-            unknown = True
-    verdict: Verdict = "ineligible" if unmet else "unknown" if unknown else "eligible"
-    return Evaluation(verdict, tuple(results))
+    """Return the verdict of `eligibility` for `profile` on `as_of`, one worded result per stated condition."""
+    decided = outcomes(eligibility, profile, as_of)
+    results = tuple(_reason(key, outcome, eligibility, profile, as_of) for key, outcome in decided)
+    return Evaluation(verdict_from(decided), results)
