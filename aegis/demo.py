@@ -2,8 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from engine.app import Aegis
+    from engine.ingest import RunReport
+
+demo_app = typer.Typer(no_args_is_help=True, help="Bundled demo data")
 
 
 def register(app: typer.Typer) -> None:
     """Add the demo commands to the CLI."""
+    app.add_typer(demo_app, name="demo")
+
+
+def import_demo(core: Aegis) -> Iterator[RunReport]:
+    """Import each bundled payload through `Aegis.import_payload`, yielding its report as it lands."""
+    from engine.demo import demo_payloads
+
+    for source, payload in demo_payloads():
+        yield core.import_payload(source=source, payload=payload)
+
+
+def summary_line(report: RunReport) -> str:
+    """Return the Korean one-line summary of one source's import."""
+    from engine.collectors import get_collector
+    from engine.errors import UnknownSource
+
+    try:
+        label = get_collector(report.source).label
+    except UnknownSource:
+        label = report.source
+    return f"{label}: 신규 {report.new}, 변경 {report.updated}, 동일 {report.unchanged}, 거부 {report.rejected}"
+
+
+@demo_app.command("load")
+def load_cmd() -> None:
+    """Import the bundled demo snapshot (idempotent: a second run adds nothing)."""
+    from engine.app import Aegis
+    from engine.errors import InvalidInput
+    from engine.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        raise InvalidInput(f"configuration error: {exc}") from exc
+    core = Aegis.build(settings)
+    try:
+        for report in import_demo(core):
+            typer.echo(summary_line(report))
+            for error in report.errors:
+                typer.echo(f"  거부 {error}", err=True)
+    finally:
+        core.engine.dispose()
