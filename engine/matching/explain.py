@@ -9,6 +9,7 @@ import datetime as dt
 
 from engine.matching.labels import FIELD_NAMES, SOHO_PLAIN, need_name, object_particle, trait_name
 from engine.matching.model import Match
+from engine.matching.verdicts import ConditionResult
 
 CONDITION_LABELS: dict[str, str] = {
     "regions": "지역",
@@ -28,17 +29,31 @@ CONDITION_LABELS: dict[str, str] = {
 }
 
 
+def _label(match: Match, result: ConditionResult) -> str:
+    if result.key == "traits_required" and match.candidate.eligibility.traits_required:
+        return "·".join(trait_name(t) for t in match.candidate.eligibility.traits_required) + " 자격"
+    if result.key == "soho_only":
+        # Name the cap that applies to this business; both caps when its industry is what is missing.
+        if result.outcome == "unknown" and result.profile_field == "industry":
+            return SOHO_PLAIN
+        return f"소상공인({result.rule} 사업자)" if result.rule else SOHO_PLAIN
+    return CONDITION_LABELS.get(result.key, result.key)
+
+
 def _labels(match: Match, outcome: str) -> list[str]:
     labels: list[str] = []
     for result in match.evaluation.results:
-        if result.outcome != outcome:
-            continue
-        label = CONDITION_LABELS.get(result.key, result.key)
-        if result.key == "traits_required" and match.candidate.eligibility.traits_required:
-            label = "·".join(trait_name(t) for t in match.candidate.eligibility.traits_required) + " 자격"
-        if label not in labels:
-            labels.append(label)
+        if result.outcome == outcome:
+            label = _label(match, result)
+            if label not in labels:
+                labels.append(label)
     return labels
+
+
+def _detail(reason: str) -> str:
+    """Return the part of an unmet reason after '미충족: ', without the quoted notice."""
+    text = reason.split(" (공고:", maxsplit=1)[0]
+    return text.split("미충족: ", 1)[-1]
 
 
 def _verdict_sentences(match: Match) -> list[str]:
@@ -48,7 +63,8 @@ def _verdict_sentences(match: Match) -> list[str]:
         if not met:
             first = "공고에 따로 정한 자격 조건이 없어 신청할 수 있는 것으로 보입니다."
         else:
-            first = f"{', '.join(met)} 조건을 모두 충족해 신청할 수 있는 것으로 보입니다."
+            every = "모두 " if len(met) > 1 else ""
+            first = f"{', '.join(met)} 조건을 {every}충족해 신청할 수 있는 것으로 보입니다."
     elif verdict == "unknown":
         unknown = ", ".join(_labels(match, "unknown"))
         fields = ", ".join(FIELD_NAMES.get(f, f) for f in match.evaluation.unknown_fields)
@@ -58,12 +74,12 @@ def _verdict_sentences(match: Match) -> list[str]:
         first = f"맞지 않는 조건은 없지만 {unknown} 요건은 {ask}."
     else:
         unmet = ", ".join(_labels(match, "unmet"))
-        detail = match.unmet[0].split(" (공고:")[0] if match.unmet else ""
-        first = f"{unmet} 조건이 맞지 않아 신청하기 어렵습니다" + (f"({detail})." if detail else ".")
+        detail = _detail(match.unmet[0]) if match.unmet else ""
+        first = f"{unmet} 조건이 맞지 않아 신청하기 어렵습니다" + (f": {detail}." if detail else ".")
     sentences = [first]
     if match.matched_needs and verdict != "ineligible":
         needs = ", ".join(need_name(n) for n in match.matched_needs)
-        sentences.append(f"찾으시는 {needs}{object_particle(needs)} 지원합니다.")
+        sentences.append(f"찾으시는 분야({needs})에 맞는 사업입니다.")
     return sentences
 
 

@@ -105,7 +105,6 @@ def recommend(
     terms = index.terms_in(profile.description) if index is not None and profile.description else []
     bm25 = index.score_all(terms) if index is not None and terms else {}
     rows: list[tuple[float, dt.date, str, Candidate, WindowStatus, tuple[str, ...]]] = []
-    best_bm25 = max((bm25.get(c.program_id, 0.0) for c in candidates), default=0.0) if bm25 else 0.0
     for cand in candidates:
         status = window_status(cand.window, as_of)
         if status == "closed":
@@ -121,9 +120,13 @@ def recommend(
             score += W_HINT
         if cand.funding is not None:
             score += W_FUNDING * _funding_fit(cand, needs)
-        if best_bm25 > 0:
-            score += W_BM25 * bm25.get(cand.program_id, 0.0) / best_bm25
         rows.append((-score, cand.window.end or dt.date.max, cand.program_id, cand, status, shared))
+    best_bm25 = max((bm25.get(row[2], 0.0) for row in rows), default=0.0) if bm25 else 0.0
+    if best_bm25 > 0:  # normalised within this output, so the best description match gets the full weight
+        rows = [
+            (neg - W_BM25 * bm25.get(pid, 0.0) / best_bm25, end, pid, cand, status, shared)
+            for neg, end, pid, cand, status, shared in rows
+        ]
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     out: list[Match] = []
     for neg_score, _, _, cand, status, shared in rows[:top]:

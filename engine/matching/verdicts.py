@@ -32,6 +32,7 @@ class ConditionResult:
     outcome: Outcome
     reason: str
     profile_field: str | None
+    rule: str = ""  # the program's rule in plain words, e.g. '7년 미만', '상시근로자 5인 미만'
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,9 @@ def _soho(el: Eligibility, p: Profile, as_of: dt.date, outcome: Outcome) -> tupl
             "industry",
         )
     if p.industry is None:
-        rule = "소상공인 = 상시근로자 5인 미만, 일부 업종 10인 미만"
+        rule = "소상공인 = 상시근로자 5인 미만" + (
+            "" if outcome == "met" else ", 광업·제조업·건설업·운수업은 10인 미만"
+        )
     else:
         rule = f"소상공인 기준: {INDUSTRY_NAMES.get(p.industry, p.industry)}은 {soho_cap(p.industry)}인 미만"
     return "소상공인 요건", f"상시근로자 {p.employees}명 ({rule})", "employees"
@@ -205,6 +208,29 @@ _UNKNOWN_LABELS: dict[str, str] = {
 }
 
 
+def _rule(key: str, el: Eligibility, p: Profile, outcome: Outcome) -> str:
+    """Return the program's rule in plain words (what the explanation names)."""
+    value = getattr(el, key, None)
+    upper = key.endswith("_max") or key == "revenue_max_krw"
+    if isinstance(value, AgeBound):
+        return _age_text(value, upper)
+    if isinstance(value, Bound):
+        return _bound_text(format_krw(value.n) if key.startswith("revenue") else f"{value.n}인", value, upper)
+    if key in {"rep_age_min", "rep_age_max"}:
+        return f"만 {value}세 {'이하' if upper else '이상'}"
+    if key == "soho_only":
+        if p.industry is None and outcome == "unknown" and p.employees is not None:
+            return "상시근로자 5인 미만(광업·제조업·건설업·운수업은 10인 미만)"
+        return f"상시근로자 {soho_cap(p.industry)}인 미만"
+    if key == "regions":
+        return ", ".join(sido_name(LEGACY_CODES.get(c, c)) for c in el.regions or ())
+    if key == "status_allowed":
+        return ", ".join(STATUS_NAMES.get(s, s) for s in el.status_allowed or ())
+    if key == "traits_required":
+        return ", ".join(trait_name(t) for t in el.traits_required or ())
+    return ", ".join(industry_name(i) for i in value or ()) if isinstance(value, list) else ""
+
+
 def _reason(key: str, outcome: Outcome, el: Eligibility, p: Profile, as_of: dt.date) -> ConditionResult:
     label, detail, field = _WORDINGS[key](el, p, as_of, outcome)
     if outcome == "unknown":
@@ -216,7 +242,7 @@ def _reason(key: str, outcome: Outcome, el: Eligibility, p: Profile, as_of: dt.d
     evidence = el.evidence.get(key)
     if evidence:
         reason = f"{reason} (공고: '{evidence}')"
-    return ConditionResult(key, outcome, reason, field)
+    return ConditionResult(key, outcome, reason, field, _rule(key, el, p, outcome))
 
 
 def evaluate(eligibility: Eligibility, profile: Profile, as_of: dt.date) -> Evaluation:
