@@ -11,12 +11,12 @@ from engine.eligibility.segments import Segment
 # Words that date a business: 업력, 창업, 설립, 개업, 사업 개시, 사업자등록 ...
 _AGE_NOUN = (
     r"(?:업력|재창업|창업|법인\s*설립|설립|개업|사업\s*개시|사업자\s*등록|사업자등록증상\s*개업"
-    r"|영업\s*개시|사업\s*기간|영업\s*기간)"
+    r"|영업\s*개시|(?:사업|영업|영위|운영)\s*기간)"
 )
 _SPAN = (
-    r"(?P<n{i}>\d{{1,2}}(?:\.\d)?)\s*(?P<u{i}>년|개월|일)\s*(?:이|가)?\s*(?P<c{i}>"
+    r"(?P<n{i}>\d{{1,3}}(?:\.\d)?)\s*(?P<u{i}>년|개월|일)(?:\s*(?P<m{i}>\d{{1,2}})\s*개월)?\s*(?:이|가)?\s*(?P<c{i}>"
     + COMPARATOR_RE
-    + r"|미경과|경과하지\s*않은|지나지\s*않은|넘지\s*않은|경과한|지난)"
+    + r"|미경과|경과하지\s*않은|지나지\s*않은|넘지\s*않은|경과(?!하지)|지난)"
 )
 _SPAN1 = _SPAN.format(i=1)
 _SPAN2 = _SPAN.format(i=2)
@@ -35,8 +35,10 @@ _BAD_GAP = re.compile(r"최근|매출|수출|고용|채용|지원|수혜|거치|
 _NO_LIMIT = re.compile(r"업력\s*(?:무관|제한\s*없)")
 
 
-def _months(number: str, unit: str) -> int:
+def _months(number: str, unit: str, extra_months: str | None = None) -> int:
     value = float(number)
+    if unit == "년" and extra_months:
+        return round(value * 12) + int(extra_months)  # '2년 3개월 미만'
     if unit == "년":
         return round(value * 12)
     if unit == "일":
@@ -48,7 +50,7 @@ def _comparator(word: str) -> str:
     word = re.sub(r"\s+", "", word)
     if word in {"미경과", "경과하지않은", "지나지않은", "넘지않은"}:
         return "미만"
-    if word in {"경과한", "지난"}:
+    if word in {"경과", "지난"}:
         return "이상"
     return word
 
@@ -58,17 +60,17 @@ def extract_business_age(segments: list[Segment], found: Findings) -> None:
     for seg in segments:
         if _NO_LIMIT.search(seg.text) and not re.search(r"\d\s*(?:년|개월)", seg.text):
             continue
-        spans: list[tuple[str, str, str]] = []
+        spans: list[tuple[str, str, str | None, str]] = []
         for m in _NOUN_FIRST.finditer(seg.text):
             if _BAD_GAP.search(m.group("gap")):
                 continue
-            spans.append((m["n1"], m["u1"], m["c1"]))
+            spans.append((m["n1"], m["u1"], m["m1"], m["c1"]))
             if m["n2"]:
-                spans.append((m["n2"], m["u2"], m["c2"]))
+                spans.append((m["n2"], m["u2"], m["m2"], m["c2"]))
         if not spans:
-            spans = [(m["n1"], m["u1"], m["c1"]) for m in _NUMBER_FIRST.finditer(seg.text)]
-        for number, unit, word in spans:
-            months = _months(number, unit)
+            spans = [(m["n1"], m["u1"], m["m1"], m["c1"]) for m in _NUMBER_FIRST.finditer(seg.text)]
+        for number, unit, extra, word in spans:
+            months = _months(number, unit, extra)
             if months <= 0:
                 continue
             side, inclusive = bound_of(_comparator(word), excluded=seg.excluded)
@@ -81,7 +83,7 @@ _AGE_RANGE = re.compile(
 )
 _AGE_ONE = re.compile(r"만?\s*(?P<n>\d{2})\s*세\s*(?P<c>이상|이하|미만|초과)")
 # An age next to these words is about employees, children or trainees, not the representative.
-_NOT_REP = re.compile(r"채용|고용|근로자|직원|재직|구직|취업|인턴|유아|아동|자녀|학생|출생|어르신|노인|가구원")
+_NOT_REP = re.compile(r"채용|고용|근로자|직원|재직|구직|취업|인턴|유아|아동|자녀|학생|어르신|노인|가구원")
 _NOT_REP_WINDOW = 16
 
 

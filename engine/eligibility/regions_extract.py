@@ -28,6 +28,8 @@ def _place_names() -> dict[str, frozenset[str]]:
     for name, codes in MULTI_TOKENS.items():
         names[name] = codes
     names["전남광주통합특별시"] = MULTI_TOKENS["전남광주"]
+    names["수도권"] = frozenset({"11", "28", "41"})
+    names["비수도권"] = ALL_SIDO - names["수도권"]
     return names
 
 
@@ -44,9 +46,11 @@ _MARK = (
     r"|에서\s*(?:사업|영업|창업)|로\s*이전|으로\s*이전|인\s*(?:기업|업체|자|사업자|소상공인))"
 )
 _PLACED = re.compile(_LIST + _MARK)
+# '충청권(대전·세종·충남·충북) 소재': the names sit in parentheses before the marker.
+_PLACED_PAREN = re.compile(r"\(\s*" + _LIST + r"\s*\)" + _MARK)
 # '사업장 소재지가 서울특별시인', '주소지가 당진시인', '사업자등록증 소재지 경기지역'.
 _LOCATION_OF = re.compile(
-    rf"(?:소재지|주소지|주사무소|본점|본사|사업장)\s*(?:가|이|는)?\s*{_LIST}\s*(?:인|이며|에|지역|내)"
+    rf"(?:소재지|주소지|주사무소|본점|본사|사업장|공장)\s*(?:가|이|는)?\s*{_LIST}\s*(?:인|이며|에|지역|내)"
 )
 _IN_OWN_AREA = re.compile(
     r"(?<![가-힣])(?:도내|관내|시내|군내|구내)|(?:본\s*)?(?:도|시|군)\s*내\s*(?:에\s*)?(?:사업장|본점|본사|소재)"
@@ -87,6 +91,8 @@ def text_regions(segments: list[Segment]) -> tuple[set[str], str]:
             continue
         found: set[str] = set()
         for m in _PLACED.finditer(seg.text):
+            found |= _codes(m.group("names"))
+        for m in _PLACED_PAREN.finditer(seg.text):
             found |= _codes(m.group("names"))
         for m in _LOCATION_OF.finditer(seg.text):
             found |= _codes(m.group("names"))

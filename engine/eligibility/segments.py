@@ -55,12 +55,18 @@ _BULLET_CHARS = "".join(chars for chars, _ in _BULLETS)
 _LEAD = re.compile(rf"^[\s{re.escape(_BULLET_CHARS)}]+")
 
 _CONTACT = re.compile(r"문의|☎|연락처|담당자|전화번호|고객센터|콜센터|Tel\b|TEL\b|주소\s*[:：]|\(\d{5}\)")
-_PREFERENCE = re.compile(r"우대|가점|가산점|우선\s*(?:선정|선발|배정|고려|지원(?!대상))|인센티브")
+_PREFERENCE = re.compile(
+    r"우대|가점|가산점|인센티브|우선\s*(?:선정|선발|배정|고려|검토|순위|적으로|함|지원(?!\s*대상))|우선\s*[.)]?\s*$"
+)
 _PREF_HEADER = re.compile(r"^(?:우대|가점|가산점)\s*(?:사항|대상|조건|요건|기준)?\s*(?:[:：](?P<rest>.*))?$")
 _EXCL_HEADER = re.compile(
-    r"^(?:지원|신청|참여|접수|융자|사업|보증|선정)?\s*(?:제외|불가|제한)\s*(?:대상자?|기업|업종|요건|사항)?"
+    r"^(?:지원|신청|참여|접수|융자|사업|보증|선정)?\s*(?:자격\s*)?(?:제외|불가|제한)\s*(?:대상자?|기업|업종|요건|사항)?"
     r"\s*(?:[:：](?P<rest>.*))?$"
 )
+# '다음에 해당하는 자는 신청할 수 없습니다' opens a list of excluded applicants.
+_EXCL_INTRO = re.compile(r"^(?:다음|아래)[^\n]{0,24}(?:제외|불가|없습니다|없음|제한)[^\n]{0,6}[.:]?$")
+# 'head : value' lines whose head only names the section ('지원대상 : ...').
+_TARGET_HEAD = re.compile(r"^(?:지원|신청|참여|모집|사업)?\s*(?:대상|자격|요건|자격\s*요건)(?:\s*기업)?\s*[:：]\s*")
 _INLINE_HEADER = re.compile(r"^(?P<head>[^:：]{1,14})[:：]\s*(?P<rest>.+)$")
 # A clause-final statement that what precedes it is excluded.
 _EXCL_END = re.compile(
@@ -141,6 +147,10 @@ def parse_notice(text: str, *, exclusions: str = "") -> Parsed:
             else:
                 parsed.preferences.append(line)
             continue
+        if _EXCL_INTRO.match(body):
+            block = ("excl", rank)
+            continue
+        body = _TARGET_HEAD.sub("", body)
         header = _EXCL_HEADER.match(body) or _inline_exclusion_header(body)
         if header:
             rest = (header.group("rest") or "").strip()

@@ -23,7 +23,7 @@ _EMPLOYEES_BARE = re.compile(
 )
 
 _REVENUE = re.compile(
-    r"(?:연\s*)?(?:매출액?|연매출|매출\s*규모|매출\s*실적)\s*(?:이|은|가|액이)?\s*(?:\([^)]*\)\s*)?"
+    r"(?:연\s*)?(?:매출액?|연매출|매출\s*규모|매출\s*실적)\s*(?:이|은|가|액이)?\s*(?:\([^)]*\)\s*)?(?:기준\s*)?"
     r"(?P<a1>" + AMOUNT_RE + r")\s*(?P<c1>" + COMPARATOR_RE + r")"
     r"(?:\s*(?:~|-|,|이고|및)?\s*(?P<a2>" + AMOUNT_RE + r")\s*(?P<c2>" + COMPARATOR_RE + r"))?"
 )

@@ -79,12 +79,17 @@ def extract_traits(segments: list[Segment], found: Findings) -> None:
         if seg.excluded or _NOT_TARGET.search(seg.text):
             continue
         for trait, pattern in TRAIT_PATTERNS:
-            if pattern.search(seg.text):
+            m = pattern.search(seg.text)
+            # '폐업 경험이 있는 경우 ... 신청 가능' permits; it does not require.
+            if m and not re.match(r"[^\n,]{0,8}경우", seg.text[m.end() :]):
                 found.add("traits_required", [trait], seg.line)
 
 
 # 소상공인 required: its 확인서, the 소상공인기본법 definition, or a target clause that ends in 소상공인.
-_SOHO_STRONG = re.compile(r"소상공인\s*확인서|소상공인\s*기본법|소상공인\s*보호\s*및\s*지원에\s*관한\s*법률")
+_SOHO_STRONG = re.compile(
+    r"소상공인\s*확인서|소상공인\s*기본법|소상공인\s*보호\s*및\s*지원에\s*관한\s*법률"
+    r"|소상공인\s*(?:에\s*한함|에\s*한하여|에\s*한해|만\s*(?:신청|지원|참여|해당|대상))"
+)
 _SOHO_TAIL = re.compile(r"소상공인\s*(?:\([^)]*\))?\s*(?:으로서|에\s*한함|만)?\s*[.]?$")
 _SOHO_ALTERNATIVE = re.compile(
     r"중소\s*기업|중견|소기업|기업\s*(?:및|또는|과|와)|(?:및|또는|과|와)\s*(?:중소)?기업|법인|예비창업자|단체"
@@ -125,7 +130,9 @@ _PRE_BOTH = re.compile(r"\(\s*예비\s*\)\s*(?:재)?창업")
 _NO_REGISTRATION = re.compile(
     r"사업자\s*등록(?:증)?\s*(?:이|을)?\s*(?:없는|하지\s*않은|되지\s*않은|안\s*된|미등록)|사업자\s*미등록|미창업자"
 )
-_REGISTERED = re.compile(r"사업자\s*등록(?:\([^)]*\))?\s*(?:이|을)?\s*(?:있는|한\s*자|된\s*자|보유)|기\s*창업자")
+_REGISTERED = re.compile(
+    r"사업자\s*등록(?:증)?(?:\([^)]*\))?\s*(?:이|을)?\s*(?:있는|한\s*자|된\s*자|보유|소지)|기\s*창업자"
+)
 _OPERATING = re.compile(
     r"(?:운영|영업|영위)\s*(?:중|하고\s*있)|(?:사업장?|점포|매장|업체|가게)\s*(?:을|를)?\s*(?:운영|경영)\s*(?:하는|하고|중)"
     r"|기존\s*사업자|사업자\s*등록\s*후\s*(?:영업|신청)|실제\s*영업"
