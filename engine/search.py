@@ -1,6 +1,6 @@
 """BM25 index over the Kiwi tokens stored at ingest; built once per process by the caller, queried many times.
 
-Titles weigh more when the caller repeats their tokens in a document's token list (e.g. title tokens ×3).
+Titles weigh more when the caller repeats their tokens (e.g. title ×3). Query terms under 2 characters are ignored.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-MIN_TERM_LEN = 2
+MIN_TERM_LEN = 2  # shorter query terms (Kiwi's 있, 곳, 후) only add noise: they are ignored
 MAX_TERM_LEN = 8  # longest substring `terms_in` looks up; Korean content morphemes are short
 
 
@@ -49,7 +49,7 @@ class SearchIndex:
     def _scores(self, query_tokens: Sequence[str]) -> npt.NDArray[np.float32] | None:
         if self._bm25 is None:
             return None
-        token_ids = [self._vocab[t] for t in query_tokens if t in self._vocab]
+        token_ids = [self._vocab[t] for t in query_tokens if len(t) >= MIN_TERM_LEN and t in self._vocab]
         if not token_ids:
             return None
         scores: npt.NDArray[np.float32] = self._bm25.get_scores_from_ids(token_ids)

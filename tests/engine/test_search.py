@@ -80,3 +80,9 @@ def test_terms_in_is_fast_on_a_large_vocabulary() -> None:
         terms = index.terms_in(text)
     assert (time.perf_counter() - start) / 20 < 0.01
     assert "자금" in terms and "용어42" in terms
+
+
+def test_one_character_query_terms_are_ignored() -> None:
+    index = SearchIndex.build([("a", ["있", "곳", "자금"]), ("b", ["카페"])])
+    assert index.search(["있", "곳"]) == []
+    assert [doc for doc, _ in index.search(["있", "카페"])] == ["b"]
