@@ -47,7 +47,9 @@ def extract_eligibility(
         found = _extract(
             title=title or "",
             text=(text or "")[:_MAX_CHARS],
-            hashtags=[h.strip() for h in hashtags if h and h.strip()],
+            hashtags=[
+                h.strip() for h in (hashtags.split(",") if isinstance(hashtags, str) else hashtags) if h and h.strip()
+            ],
             organization=organization,
             target=target,
             exclusions=(exclusions or "")[:_MAX_CHARS],

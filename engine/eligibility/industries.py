@@ -55,7 +55,9 @@ def sections_in(text: str) -> list[str]:
     """Return the KSIC sections named in `text`, in order of first mention."""
     out: list[str] = []
     for m in _NAMES.finditer(text):
-        if _SUBCLASS.search(text[max(0, m.start() - 6) : m.start()]):
+        # Only the words glued to this name ('유흥 음식점업'), not a neighbouring list item ('유흥업종, 숙박업').
+        before = re.split(r"[,·/(]", text[max(0, m.start() - 8) : m.start()])[-1]
+        if _SUBCLASS.search(before):
             continue
         for i, (_, section) in enumerate(INDUSTRY_NAMES):
             if m.group(f"s{i}") and section not in out:
