@@ -7,7 +7,8 @@
     │   ├── SourceUnavailable   transport error, timeout, 5xx, maintenance page (retryable)
     │   │   └── SourceQuotaExceeded   daily quota or 429 (.retry_after)
     │   ├── SourceAuthError     key missing, unregistered or expired: an operator must act
-    │   └── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
+    │   ├── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
+    │   └── SourceDegraded      a web page's selector suddenly matches nothing (.selector): a redesign
     └── GatewayError            an LLM provider failed (.provider); never reaches a user-facing caller
         ├── ProviderUnavailable
         ├── ProviderAuthError
@@ -108,3 +109,17 @@ class ProviderAuthError(GatewayError):
 
 class ProviderOutputError(GatewayError):
     """The provider's answer is not valid for the task's schema."""
+
+
+class SourceDegraded(SourceError):
+    """A declarative web source's selector matched nothing (a site redesign); `.selector` names it.
+
+    The run is recorded "degraded" and nothing is closed: an empty page never proves programs ended.
+    """
+
+    user_message = "공고 게시판의 구조가 바뀌어 수집하지 못했습니다. 선택자를 확인해 주세요."
+    run_status = "degraded"
+
+    def __init__(self, message: str, *, source: str, selector: str) -> None:
+        super().__init__(message, source=source, code="selector")
+        self.selector = selector
