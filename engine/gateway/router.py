@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from engine.gateway.errors import (
 
 logger = logging.getLogger(__name__)
 QUIET_LOGGERS = ("httpx", "httpcore", "LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "openai", "aiohttp")
+READONLY_WARNING = r"Items? .* on TypedDict class .* (is|are) using the `ReadOnly` qualifier"
 _KEYLIKE = re.compile(r"(sk-|AIza|key=)[A-Za-z0-9_\-*.]{4,}")
 
 
@@ -45,7 +47,10 @@ def import_litellm() -> Any:
     """Import LiteLLM offline and quiet: local cost map, no network fetches, no debug banners."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-    import litellm
+    # LiteLLM builds pydantic models over ReadOnly TypedDicts lazily (first Router, first Gemini call)
+    # and pydantic warns each time; the warning is about LiteLLM's internals, not ours.
+    warnings.filterwarnings("ignore", message=READONLY_WARNING, category=UserWarning)
+    import litellm  # lazy on purpose: `import engine` must not pay for LiteLLM
 
     litellm.suppress_debug_info = True
     litellm.drop_params = True  # a provider that lacks a parameter ignores it rather than failing
