@@ -118,9 +118,7 @@ class JobRunner:
         self.leader_gauge = Gauge(
             "aegis_scheduler_leader", "1 on the process that runs the scheduler, 0 on a standby", registry=self.registry
         )
-        self.jobs_total = Counter(
-            "aegis_jobs", "Job requests run, by kind and outcome", ["outcome"], registry=self.registry
-        )
+        self.jobs_total = Counter("aegis_jobs", "Job requests run, by outcome", ["outcome"], registry=self.registry)
         self.scheduler = BackgroundScheduler(
             timezone=ZoneInfo(core.settings.timezone),
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
