@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.domain import AgeBound, Bound, BusinessStatus, Eligibility, Need, Profile, Trait, Window
-from engine.matching import add_months, evaluate, explain, months_between, recommend
+from engine.matching import add_months, evaluate, explain, months_between, recommend, verdict_of
 from engine.matching.model import Candidate
 from engine.regions import ALL_SIDO
 
@@ -60,6 +60,7 @@ def test_evaluate_never_raises_and_the_verdict_follows_the_results(
     eligibility: Eligibility, profile: Profile, as_of: dt.date
 ) -> None:
     result = evaluate(eligibility, profile, as_of)
+    assert verdict_of(eligibility, profile, as_of) == result.verdict
     outcomes = {r.outcome for r in result.results}
     expected = "ineligible" if "unmet" in outcomes else "unknown" if "unknown" in outcomes else "eligible"
     assert result.verdict == expected
@@ -88,6 +89,8 @@ def test_recommend_and_explain_never_raise(
     cand = Candidate("x:1", ("x:1",), "사업", None, None, window, eligibility, ("startup",), "창업", (), ())
     for match in recommend(profile, [cand], as_of=dt.date(2026, 10, 15), include_ineligible=True):
         assert explain(match)
+        tier = {"eligible": 2, "unknown": 1, "ineligible": 0}[match.evaluation.verdict]
+        assert tier <= match.score < tier + 1  # relevance never crosses a verdict tier
 
 
 @given(day=DATES, months=st.integers(min_value=0, max_value=600))
