@@ -169,10 +169,11 @@ def config_cmd() -> None:
 
 
 def _register_fronts() -> None:
-    from aegis import demo, serve
+    from aegis import demo, serve, webcli
 
     serve.register(app)
     demo.register(app)
+    webcli.register(app)
 
 
 _register_fronts()
