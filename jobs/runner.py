@@ -86,9 +86,9 @@ def drain_requests(
         if job is None or job.id is None:
             break
         ok, result = run_job(core, job)
-        finish_job(core.engine, job_id=job.id, ok=ok, result=result, now=clock())
-        if on_done is not None:
+        if on_done is not None:  # before the outcome is visible, so metrics never lag behind the table
             on_done(ok)
+        finish_job(core.engine, job_id=job.id, ok=ok, result=result, now=clock())
         ran += 1
     return ran
 
