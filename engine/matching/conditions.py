@@ -1,12 +1,13 @@
 """The decision of every eligibility condition (met / unmet / unknown), without text: the single source of truth.
 
-`verdict_of` is the fast path ranking uses over every candidate; `evaluate` adds the Korean reasons to these outcomes.
+Ranking runs a candidate's compiled checks over every profile; `evaluate` words the same outcomes in Korean.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from engine.domain import AgeBound, Bound, Eligibility, Profile, Verdict
@@ -95,49 +96,76 @@ def _met(flag: bool) -> Outcome:
     return "met" if flag else "unmet"
 
 
-def outcomes(el: Eligibility, p: Profile, as_of: dt.date) -> list[tuple[str, Outcome]]:
-    """Return (condition key, outcome) for every condition `el` states, in a fixed order.
+Check = Callable[[Profile, dt.date], Outcome]
+Checks = tuple[tuple[str, Check], ...]
 
-    An empty list (regions, statuses, industries, traits) states no condition.
-    """
-    out: list[tuple[str, Outcome]] = []
-    if el.regions:
-        out.append(("regions", _met(region_met(el.regions, p.region))))
-    if el.status_allowed:
-        out.append(("status_allowed", _met(p.status in el.status_allowed)))
-    if el.business_age_max is not None:
-        out.append(("business_age_max", business_age_outcome(el.business_age_max, True, p, as_of)))
-    if el.business_age_min is not None:
-        out.append(("business_age_min", business_age_outcome(el.business_age_min, False, p, as_of)))
-    age = p.representative_age
-    if el.rep_age_min is not None:
-        out.append(("rep_age_min", "unknown" if age is None else _met(age >= el.rep_age_min)))
-    if el.rep_age_max is not None:
-        out.append(("rep_age_max", "unknown" if age is None else _met(age <= el.rep_age_max)))
-    if el.employees_max is not None:
-        out.append(("employees_max", _known(p.employees, el.employees_max, True)))
-    if el.employees_min is not None:
-        out.append(("employees_min", _known(p.employees, el.employees_min, False)))
-    if el.revenue_max_krw is not None:
-        out.append(("revenue_max_krw", _known(p.annual_revenue_krw, el.revenue_max_krw, True)))
-    if el.revenue_min_krw is not None:
-        out.append(("revenue_min_krw", _known(p.annual_revenue_krw, el.revenue_min_krw, False)))
-    industry = p.industry
-    if el.industries_include:
-        out.append(("industries_include", "unknown" if industry is None else _met(industry in el.industries_include)))
-    if el.industries_exclude:
-        out.append(
-            ("industries_exclude", "unknown" if industry is None else _met(industry not in el.industries_exclude))
-        )
-    if el.traits_required:
+
+def _rep_age_check(limit: int, upper: bool) -> Check:
+    def check(p: Profile, as_of: dt.date) -> Outcome:
+        age = p.representative_age
+        return "unknown" if age is None else _met(age <= limit if upper else age >= limit)
+
+    return check
+
+
+def _industries_check(listed: frozenset[str], include: bool) -> Check:
+    def check(p: Profile, as_of: dt.date) -> Outcome:
+        industry = p.industry
+        return "unknown" if industry is None else _met((industry in listed) == include)
+
+    return check
+
+
+def _traits_check(required: tuple[str, ...]) -> Check:
+    def check(p: Profile, as_of: dt.date) -> Outcome:
         traits = p.traits
-        if traits is None:
-            out.append(("traits_required", "unknown"))
-        else:
-            out.append(("traits_required", _met(all(t in traits for t in el.traits_required))))
+        return "unknown" if traits is None else _met(all(t in traits for t in required))
+
+    return check
+
+
+def compile_checks(el: Eligibility) -> Checks:
+    """Return (condition key, check) for every condition `el` states, in a fixed order: the rules of FORMAT.md.
+
+    An empty list (regions, statuses, industries, traits) states no condition. Compiled once per candidate.
+    """
+    out: list[tuple[str, Check]] = []
+    if el.regions:
+        regions = list(el.regions)
+        out.append(("regions", lambda p, a: _met(region_met(regions, p.region))))
+    if el.status_allowed:
+        statuses = frozenset(el.status_allowed)
+        out.append(("status_allowed", lambda p, a: _met(p.status in statuses)))
+    if (age_max := el.business_age_max) is not None:
+        out.append(("business_age_max", lambda p, a: business_age_outcome(age_max, True, p, a)))
+    if (age_min := el.business_age_min) is not None:
+        out.append(("business_age_min", lambda p, a: business_age_outcome(age_min, False, p, a)))
+    if el.rep_age_min is not None:
+        out.append(("rep_age_min", _rep_age_check(el.rep_age_min, False)))
+    if el.rep_age_max is not None:
+        out.append(("rep_age_max", _rep_age_check(el.rep_age_max, True)))
+    if (emp_max := el.employees_max) is not None:
+        out.append(("employees_max", lambda p, a: _known(p.employees, emp_max, True)))
+    if (emp_min := el.employees_min) is not None:
+        out.append(("employees_min", lambda p, a: _known(p.employees, emp_min, False)))
+    if (rev_max := el.revenue_max_krw) is not None:
+        out.append(("revenue_max_krw", lambda p, a: _known(p.annual_revenue_krw, rev_max, True)))
+    if (rev_min := el.revenue_min_krw) is not None:
+        out.append(("revenue_min_krw", lambda p, a: _known(p.annual_revenue_krw, rev_min, False)))
+    if el.industries_include:
+        out.append(("industries_include", _industries_check(frozenset(el.industries_include), True)))
+    if el.industries_exclude:
+        out.append(("industries_exclude", _industries_check(frozenset(el.industries_exclude), False)))
+    if el.traits_required:
+        out.append(("traits_required", _traits_check(tuple(el.traits_required))))
     if el.soho_only:
-        out.append(("soho_only", soho_outcome(p)))
-    return out
+        out.append(("soho_only", lambda p, a: soho_outcome(p)))
+    return tuple(out)
+
+
+def outcomes(el: Eligibility, p: Profile, as_of: dt.date) -> list[tuple[str, Outcome]]:
+    """Return (condition key, outcome) for every condition `el` states, in a fixed order."""
+    return [(key, check(p, as_of)) for key, check in compile_checks(el)]
 
 
 def verdict_from(results: list[tuple[str, Outcome]]) -> Verdict:
@@ -152,5 +180,17 @@ def verdict_from(results: list[tuple[str, Outcome]]) -> Verdict:
 
 
 def verdict_of(eligibility: Eligibility, profile: Profile, as_of: dt.date) -> Verdict:
-    """Return only the verdict (no reasons): the fast path for ranking many candidates."""
-    return verdict_from(outcomes(eligibility, profile, as_of))
+    """Return only the verdict (no reasons)."""
+    return verdict_of_checks(compile_checks(eligibility), profile, as_of)
+
+
+def verdict_of_checks(checks: Checks, profile: Profile, as_of: dt.date) -> Verdict:
+    """Return the verdict of compiled checks, stopping at the first unmet: the fast path for ranking."""
+    verdict: Verdict = "eligible"
+    for _, check in checks:
+        outcome = check(profile, as_of)
+        if outcome == "unmet":
+            return "ineligible"
+        if outcome == "unknown":
+            verdict = "unknown"
+    return verdict

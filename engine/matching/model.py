@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from engine.domain import Eligibility, Funding, Verdict, Window, WindowStatus
+from engine.matching.conditions import Checks, compile_checks
 from engine.matching.verdicts import Evaluation
 from engine.matching.window import deadline_of
 
@@ -27,6 +29,11 @@ class Candidate:
     tokens: tuple[str, ...]
     funding: Funding | None = None
     summary: str = ""
+
+    @cached_property
+    def checks(self) -> Checks:
+        """Return the compiled eligibility checks (built on first use; the eligibility must not change after)."""
+        return compile_checks(self.eligibility)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from engine.domain import Profile, Verdict, WindowStatus
-from engine.matching.conditions import verdict_of
+from engine.matching.conditions import verdict_of_checks
 from engine.matching.explain import explain
 from engine.matching.labels import need_name
 from engine.matching.model import Candidate, Match
@@ -109,7 +109,7 @@ def recommend(
         status = window_status(cand.window, as_of)
         if status == "closed":
             continue
-        verdict = verdict_of(cand.eligibility, profile, as_of)
+        verdict = verdict_of_checks(cand.checks, profile, as_of)
         if verdict == "ineligible" and not include_ineligible:
             continue
         score = TIER[verdict] + (W_URGENCY * 0.5 if status == "always" else W_URGENCY * _urgency(cand, status, as_of))
