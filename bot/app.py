@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from typing import Any, TypeAlias
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler
@@ -18,6 +19,8 @@ from engine.app import Aegis
 from engine.errors import InvalidInput
 
 log = logging.getLogger(__name__)
+
+BotApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
 # Loggers that print request URLs, which carry the bot token.
 URL_LOGGERS = ("httpx", "httpcore")
@@ -33,7 +36,7 @@ def file_url_for(base_url: str) -> str:
 
 def build_application(
     core: Aegis, *, request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None
-) -> Application:
+) -> BotApplication:
     """Build the bot with its handlers; `request` replaces the HTTP transport (tests, proxies)."""
     token = core.settings.telegram.bot_token
     if token is None or not token.get_secret_value().strip():

@@ -38,7 +38,7 @@ def status_label(program: Program, today: dt.date) -> str:
         return STATUS_LABELS["closed"]
     if program.window_kind == "unknown":
         return "일정 미정"  # '추후 공지' and the like: not open, but not over either
-    window = Window(kind=program.window_kind, start=program.window_start, end=program.window_end)  # type: ignore[arg-type]
+    window = Window(kind=program.window_kind, start=program.window_start, end=program.window_end)
     return STATUS_LABELS[window_status(window, today)]
 
 
