@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from engine.collectors.base import Batch, Collector, Rejection
 from engine.collectors.bizinfo import BizinfoCollector
+from engine.collectors.catalog import CatalogCollector
 from engine.errors import UnknownSource
 
-BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector,)
+BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector, CatalogCollector)
 
 
 def collector_names() -> list[str]:
