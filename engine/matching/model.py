@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from engine.domain import Eligibility, Funding, Verdict, Window, WindowStatus
 from engine.matching.conditions import Checks, compile_checks
@@ -34,6 +35,10 @@ class Candidate:
     def checks(self) -> Checks:
         """Return the compiled eligibility checks (built on first use; the eligibility must not change after)."""
         return compile_checks(self.eligibility)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The compiled checks are closures: leave them out so candidates pickle (caches, processes).
+        return {k: v for k, v in self.__dict__.items() if k != "checks"}
 
 
 @dataclass(frozen=True)

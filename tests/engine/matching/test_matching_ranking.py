@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import random
 import statistics
 import time
@@ -197,3 +198,11 @@ def test_recommend_over_5000_candidates_is_fast() -> None:
         timings.append(time.perf_counter() - start)
     assert len(matches) == 10
     assert statistics.median(timings) < 0.15  # ~15 ms measured; generous for slow CI machines
+
+
+def test_candidates_pickle_after_their_checks_were_compiled() -> None:
+    seoul = cand("seoul", eligibility=Eligibility(regions=["11"]))
+    assert recommend(profile(), [seoul], as_of=AS_OF)
+    copy = pickle.loads(pickle.dumps(seoul))
+    assert copy == seoul
+    assert ids(recommend(profile(region="부산"), [copy], as_of=AS_OF)) == []
