@@ -5,7 +5,8 @@
     │   └── UnknownSource
     ├── SourceError             a public-data source failed (.source)
     │   ├── SourceUnavailable   transport error, timeout, 5xx, maintenance page (retryable)
-    │   │   └── SourceQuotaExceeded   daily quota or 429 (.retry_after)
+    │   │   ├── SourceQuotaExceeded   daily quota or 429 (.retry_after)
+    │   │   └── SourceCircuitOpen     the source's circuit breaker is open: the call was skipped
     │   ├── SourceAuthError     key missing, unregistered or expired: an operator must act
     │   ├── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
     │   └── SourceDegraded      a web page's selector suddenly matches nothing (.selector): a redesign
@@ -75,6 +76,12 @@ class SourceQuotaExceeded(SourceUnavailable):
     def __init__(self, message: str, *, source: str, code: str | None = None, retry_after: float | None = None) -> None:
         super().__init__(message, source=source, code=code)
         self.retry_after = retry_after
+
+
+class SourceCircuitOpen(SourceUnavailable):
+    """The source failed too often recently; its circuit is open and the call was not made."""
+
+    user_message = "공고 출처가 최근 계속 응답하지 않아 잠시 호출을 멈췄습니다."
 
 
 class SourceAuthError(SourceError):

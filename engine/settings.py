@@ -84,6 +84,11 @@ class SourceKeys(BaseModel):
     gov24_url: str = "https://api.odcloud.kr/api/gov24/v3"
     timeout_s: float = 20.0
     requests_per_second: float = 2.0
+    max_attempts: int = 3  # per GET, retries included (transport errors, timeouts, 429, 5xx)
+    backoff_s: float = 1.0  # first retry pause, doubled per attempt, with jitter
+    max_retry_after_s: float = 120.0  # a longer Retry-After ends the run instead of waiting
+    breaker_failures: int = 5  # consecutive failed calls that open a source's circuit
+    breaker_recovery_s: float = 600.0  # an open circuit lets one probe through after this
 
 
 class MetricsSettings(BaseModel):

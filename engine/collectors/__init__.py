@@ -8,9 +8,11 @@ from __future__ import annotations
 from engine.collectors.base import Batch, Collector, Rejection
 from engine.collectors.bizinfo import BizinfoCollector
 from engine.collectors.catalog import CatalogCollector
+from engine.collectors.gov24 import Gov24Collector
+from engine.collectors.kstartup import KStartupCollector
 from engine.errors import UnknownSource
 
-BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector, CatalogCollector)
+BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector, KStartupCollector, Gov24Collector, CatalogCollector)
 
 
 def collector_names() -> list[str]:

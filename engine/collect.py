@@ -1,0 +1,147 @@
+"""The live-collection use case: fetch one source through `SourceHttp`, ingest it in one transaction.
+
+A SourceError is stored (a failed collection run, the source's breaker state and error class) and
+re-raised; an incomplete listing never closes anything (ingest closes only on `batch.complete`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+import httpx
+import sqlalchemy
+from prometheus_client import CollectorRegistry
+from sqlmodel import Session
+
+from db.models import CollectionRun, Source
+from db.session import session_scope
+from engine.collectors import Collector, get_collector
+from engine.collectors.http import DEFAULT_TIMEOUT, USER_AGENT, SourceHttp, redact_text
+from engine.collectors.metrics import collection_metrics
+from engine.errors import SourceError
+from engine.ingest import RunReport, ingest_batch
+from engine.settings import Settings, SourceKeys
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_MESSAGE = 1000
+
+
+async def collect_source(
+    *,
+    name: str,
+    settings: Settings,
+    engine: sqlalchemy.Engine,
+    client: httpx.AsyncClient | None = None,
+    now: dt.datetime | None = None,
+    collector: Collector | None = None,
+    registry: CollectorRegistry | None = None,
+    http_options: dict[str, Any] | None = None,
+) -> RunReport:
+    """Collect one source live, store the batch and the run; on a SourceError store the failure and re-raise."""
+    collector = collector or get_collector(name)
+    now = now or dt.datetime.now(dt.UTC)
+    metrics = collection_metrics(registry)
+    own_client = client is None
+    if client is None:
+        client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
+    started = time.perf_counter()
+    try:
+        previous = _source_row(engine, name, collector.kind)
+        http = SourceHttp.from_keys(name, client, settings.sources, metrics=metrics, **(http_options or {}))
+        await http.restore_breaker(previous.breaker_state, previous.breaker_since)
+        http.mark_known(up=previous.last_error_class is None)
+        try:
+            batch = await collector.collect(http, settings.sources)
+        except SourceError as exc:
+            elapsed = time.perf_counter() - started
+            await _record_failure(engine, http, exc, previous, settings.sources, now=now, elapsed=elapsed)
+            metrics.observe_run(name, elapsed, {"failed": 1})
+            raise
+        with session_scope(engine) as session:
+            report = ingest_batch(session, batch, now=now, mode="collect")
+            await _store_source(session, http, name, collector.kind, now=now, error_class=None)
+        elapsed = time.perf_counter() - started
+        counts = {
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "closed": report.closed,
+        }
+        metrics.observe_run(name, elapsed, counts)
+        if previous.last_error_class is not None:
+            log.info("source %s collected again after %s", name, previous.last_error_class)
+        if not batch.complete:
+            log.info("source %s: listing not provably complete; nothing closed by absence", name)
+        return report
+    finally:
+        if own_client:
+            await client.aclose()
+
+
+def _source_row(engine: sqlalchemy.Engine, name: str, kind: str) -> Source:
+    """Return a detached copy of the source's row (a default one when the source was never run)."""
+    with Session(engine, expire_on_commit=False) as session:
+        row = session.get(Source, name)
+        if row is None:
+            return Source(name=name, kind=kind)
+        session.expunge(row)
+        return row
+
+
+async def _store_source(
+    session: Session, http: SourceHttp, name: str, kind: str, *, now: dt.datetime, error_class: str | None
+) -> None:
+    row = session.get(Source, name)
+    if row is None:
+        row = Source(name=name, kind=kind)
+        session.add(row)
+    state = await http.breaker_state()
+    if state != row.breaker_state or row.breaker_since is None:
+        row.breaker_since = http.breaker_since or now
+    row.breaker_state = state
+    row.last_error_class = error_class
+    row.last_run_at = now
+    if error_class is None:
+        row.last_success_at = now
+    session.flush()
+
+
+async def _record_failure(
+    engine: sqlalchemy.Engine,
+    http: SourceHttp,
+    exc: SourceError,
+    previous: Source,
+    keys: SourceKeys,
+    *,
+    now: dt.datetime,
+    elapsed: float,
+) -> None:
+    message = redact_text(str(exc), _secrets(keys))[:MAX_ERROR_MESSAGE]
+    if previous.last_error_class != exc.error_class:
+        log.warning("source %s failed: %s: %s", exc.source, exc.error_class, message)
+    else:
+        log.debug("source %s still failing: %s", exc.source, exc.error_class)
+    with session_scope(engine) as session:
+        session.add(
+            CollectionRun(
+                source=http.source,
+                mode="collect",
+                started_at=now,
+                finished_at=now + dt.timedelta(seconds=elapsed),
+                status="failed",
+                error_class=exc.error_class,
+                error_message=message,
+                duration_ms=int(elapsed * 1000),
+            )
+        )
+        await _store_source(session, http, http.source, previous.kind, now=now, error_class=exc.error_class)
+
+
+def _secrets(keys: SourceKeys) -> list[str]:
+    found = (keys.bizinfo_api_key, keys.datagokr_service_key, keys.odcloud_api_key)
+    return [secret.get_secret_value() for secret in found if secret is not None]

@@ -1,0 +1,103 @@
+"""Prometheus metrics of the collectors, created once per registry so that tests may build them again.
+
+Names follow the seed: `external_api_*` per HTTP call, `external_service_status`, `data_collection_*`
+per run, and `data_source_circuit_state` for each source's breaker.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+
+CALL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 40.0)
+RUN_BUCKETS = (0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
+CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+
+
+@dataclass
+class CollectionMetrics:
+    """The collector metrics on one registry, plus who is known to be down (to log transitions once)."""
+
+    calls: Counter
+    call_duration: Histogram
+    service_up: Gauge
+    records: Counter
+    run_duration: Histogram
+    circuit: Gauge
+    down: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def observe_call(self, service: str, status: str, seconds: float) -> None:
+        """Count one HTTP attempt with its outcome (status code or error kind) and duration."""
+        self.calls.labels(service=service, status=status).inc()
+        self.call_duration.labels(service=service).observe(seconds)
+
+    def mark(self, service: str, *, up: bool) -> bool:
+        """Set the service's up/down gauge; return True when this changes what was known."""
+        self.service_up.labels(service=service).set(1 if up else 0)
+        with self.lock:
+            changed = (service in self.down) == up
+            if up:
+                self.down.discard(service)
+            else:
+                self.down.add(service)
+        return changed
+
+    def set_circuit(self, source: str, state: str) -> None:
+        """Set the breaker gauge: 0 closed, 1 half-open, 2 open."""
+        self.circuit.labels(source=source).set(CIRCUIT_VALUES.get(state, 0))
+
+    def observe_run(self, source: str, seconds: float, counts: dict[str, int]) -> None:
+        """Record one collection run: its duration and how many records ended in each status."""
+        self.run_duration.labels(source=source).observe(seconds)
+        for status, n in counts.items():
+            if n:
+                self.records.labels(source=source, status=status).inc(n)
+
+
+_lock = threading.Lock()
+_by_registry: weakref.WeakKeyDictionary[CollectorRegistry, CollectionMetrics] = weakref.WeakKeyDictionary()
+
+
+def collection_metrics(registry: CollectorRegistry | None = None) -> CollectionMetrics:
+    """Return the collector metrics of a registry (default: the global one), creating them on first use."""
+    reg = REGISTRY if registry is None else registry
+    with _lock:
+        found = _by_registry.get(reg)
+        if found is None:
+            found = CollectionMetrics(
+                calls=Counter(
+                    "external_api_calls", "HTTP calls to public-data sources", ["service", "status"], registry=reg
+                ),
+                call_duration=Histogram(
+                    "external_api_duration_seconds",
+                    "Duration of one HTTP call to a source",
+                    ["service"],
+                    buckets=CALL_BUCKETS,
+                    registry=reg,
+                ),
+                service_up=Gauge(
+                    "external_service_status", "1 when the source answers, 0 when down", ["service"], registry=reg
+                ),
+                records=Counter(
+                    "data_collection_records", "Collected records by outcome", ["source", "status"], registry=reg
+                ),
+                run_duration=Histogram(
+                    "data_collection_duration_seconds",
+                    "Duration of one collection run",
+                    ["source"],
+                    buckets=RUN_BUCKETS,
+                    registry=reg,
+                ),
+                circuit=Gauge(
+                    "data_source_circuit_state",
+                    "Breaker state: 0 closed, 1 half-open, 2 open",
+                    ["source"],
+                    registry=reg,
+                ),
+            )
+            _by_registry[reg] = found
+        return found
