@@ -129,7 +129,8 @@ def _entries(payload: bytes, source: str) -> tuple[list[dict[str, Any]], dict[st
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("products"), list):
         raise SourceFormatError("catalog YAML needs a top-level 'products' list", source=source)
-    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    found = data.get("defaults")
+    defaults: dict[str, Any] = found if isinstance(found, dict) else {}
     return [p if isinstance(p, dict) else {} for p in data["products"]], defaults
 
 
