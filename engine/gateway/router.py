@@ -54,9 +54,14 @@ def import_litellm() -> Any:
 
     litellm.suppress_debug_info = True
     litellm.drop_params = True  # a provider that lacks a parameter ignores it rather than failing
+    quiet_loggers()
+    return litellm
+
+
+def quiet_loggers() -> None:
+    """Set the HTTP and LiteLLM loggers to WARNING: at INFO they log full URLs and request details."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
-    return litellm
 
 
 class RouterAdapter:
@@ -69,6 +74,7 @@ class RouterAdapter:
         ]
         self._router: Any = None
         self._plans = plans
+        quiet_loggers()
         self._litellm: Any = None
 
     def _ensure(self) -> Any:
