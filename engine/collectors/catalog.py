@@ -39,9 +39,11 @@ class CatalogCollector:
         """Parse a catalog YAML; `today` and `max_age_days` set the staleness warning."""
         entries, defaults = _entries(payload, self.name)
         today: dt.date = options.get("today") or dt.date.today()
-        stale = _stale(entries, defaults, today, int(options.get("max_age_days", STALE_AFTER_DAYS)))
+        max_age = int(options.get("max_age_days", STALE_AFTER_DAYS))
+        stale = _stale(entries, defaults, today, max_age)
         if stale:
-            log.warning("catalog: %d entries older than their staleness limit: %s", len(stale), ", ".join(stale))
+            shown = ", ".join(stale[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
+            log.warning("catalog: %d entries older than %s days, refresh them: %s", len(stale), max_age, shown)
         batch = Batch(source=self.name)
         seen: set[str] = set()
         for position, entry in enumerate(entries):
