@@ -125,6 +125,11 @@ class Gateway:
         """Return the circuit and last health check of every present provider."""
         return [self._health.status(self._breakers[p.name].snapshot()) for p in self._plans]
 
+    def count_rejection(self, result: GatewayResult, reason: str) -> None:
+        """Count an answer the caller threw away (e.g. "ungrounded" numbers): llm_requests_total{outcome=rejected_*}."""
+        logger.info("LLM answer of %s rejected by the caller: %s", result.provider, reason)
+        self.metrics.requests.labels(provider=result.provider, outcome=f"rejected_{reason}").inc()
+
     async def health_check(self) -> list[ProviderStatus]:
         """Make one cheap call per provider, store the results and open or close circuits accordingly."""
         await asyncio.gather(*(self._health.check(p, self._router, self._slot[p.name]) for p in self._plans))

@@ -73,6 +73,12 @@ def fake(_server: Any) -> Any:
 
 
 @pytest.fixture
+def keys() -> dict[str, str]:
+    """The API keys the fake providers are configured with."""
+    return dict(KEYS)
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     """A hand-moved monotonic clock."""
     return FakeClock()

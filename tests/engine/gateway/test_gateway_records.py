@@ -114,6 +114,14 @@ async def test_metrics_count_attempts_tokens_cost_and_offline(fake: Any, llm: An
     assert value("llm_requests_total", {"provider": "offline", "outcome": "all_failed"}) == 1
 
 
+@pytest.mark.asyncio
+async def test_rejected_answers_are_counted(fake: Any, llm: Any, registry: Any) -> None:
+    gw = Gateway.from_settings(llm(chain="openai"), registry=registry)
+    gw.count_rejection(await gw.complete("explain", MSGS), "ungrounded")
+    labels = {"provider": "openai", "outcome": "rejected_ungrounded"}
+    assert registry.get_sample_value("llm_requests_total", labels) == 1
+
+
 def test_two_gateways_share_one_registry(llm: Any, registry: Any) -> None:
     Gateway.from_settings(llm(), registry=registry)
     Gateway.from_settings(llm(), registry=registry)  # no "Duplicated timeseries"
@@ -178,12 +186,10 @@ async def test_health_stored_by_another_process_is_applied(
 
 @pytest.mark.asyncio
 async def test_no_key_reaches_logs_rows_or_results(
-    fake: Any, llm: Any, registry: Any, engine: Any, caplog: pytest.LogCaptureFixture
+    fake: Any, llm: Any, registry: Any, engine: Any, keys: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from conftest import KEYS
-
     settings = llm(chain="openai,anthropic")
-    settings.openai.api_key_secondary = SecretStr(KEYS["openai2"])
+    settings.openai.api_key_secondary = SecretStr(keys["openai2"])
     fake.script("openai", "401")  # the fake echoes the key it was sent, as OpenAI does
     with caplog.at_level(logging.DEBUG):
         gw = Gateway.from_settings(settings, engine=engine, registry=registry)
@@ -191,7 +197,7 @@ async def test_no_key_reaches_logs_rows_or_results(
         await gw.health_check()
     assert result.provider == "anthropic"
     stored = repr(rows(engine, LLMCall)) + repr(rows(engine, ProviderHealth))
-    for secret in (KEYS["openai"], KEYS["openai2"], KEYS["anthropic"]):
+    for secret in (keys["openai"], keys["openai2"], keys["anthropic"]):
         assert secret not in caplog.text
         assert secret not in repr(result) and secret not in stored
 

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from engine.gateway import GENERIC_OFFLINE_TEXT, Answer, Gateway
 from engine.settings import LLMSettings
@@ -156,13 +156,11 @@ async def test_no_provider_configured_answers_offline_with_a_model(registry: Any
 
 @pytest.mark.asyncio
 async def test_secondary_key_is_used_after_a_401_and_kept(
-    fake: Any, llm: Any, registry: Any, caplog: pytest.LogCaptureFixture
+    fake: Any, llm: Any, registry: Any, keys: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from conftest import KEYS
-
     settings = llm()
-    settings.openai.api_key_secondary = type(settings.openai.api_key)(KEYS["openai2"])  # type: ignore[misc]
-    fake.script("openai", "ok", valid_keys={KEYS["openai2"]})
+    settings.openai.api_key_secondary = SecretStr(keys["openai2"])
+    fake.script("openai", "ok", valid_keys={keys["openai2"]})
     gw = Gateway.from_settings(settings, registry=registry)
     with caplog.at_level(logging.DEBUG):
         first = await gw.complete("explain", MSGS)
@@ -173,9 +171,9 @@ async def test_secondary_key_is_used_after_a_401_and_kept(
         ("ok", "secondary"),
     ]
     assert [(a.outcome, a.key_slot) for a in second.fallback_path] == [("ok", "secondary")]
-    assert fake.count("openai", KEYS["openai"]) == 1 and fake.count("openai", KEYS["openai2"]) == 2
+    assert fake.count("openai", keys["openai"]) == 1 and fake.count("openai", keys["openai2"]) == 2
     assert "rejected its primary key" in caplog.text
-    for secret in (KEYS["openai"], KEYS["openai2"]):
+    for secret in (keys["openai"], keys["openai2"]):
         assert secret not in caplog.text and secret not in repr(first) and secret not in repr(gw.status())
 
 
