@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import sqlalchemy
 from prometheus_client import CollectorRegistry
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Source
 from db.session import session_scope
@@ -28,6 +28,7 @@ from engine.settings import Settings, SourceKeys
 log = logging.getLogger(__name__)
 
 MAX_ERROR_MESSAGE = 1000
+OUTAGE_CLASSES = frozenset({"SourceUnavailable", "SourceQuotaExceeded"})  # what a breaker counts as failures
 
 
 async def collect_source(
@@ -52,7 +53,8 @@ async def collect_source(
     try:
         previous = _source_row(engine, name, collector.kind)
         http = SourceHttp.from_keys(name, client, settings.sources, metrics=metrics, **(http_options or {}))
-        await http.restore_breaker(previous.breaker_state, previous.breaker_since)
+        failures = _recent_outages(engine, name, limit=settings.sources.breaker_failures)
+        await http.restore_breaker(previous.breaker_state, previous.breaker_since, failures=failures)
         http.mark_known(up=previous.last_error_class is None)
         try:
             batch = await collector.collect(http, settings.sources)
@@ -91,6 +93,23 @@ def _source_row(engine: sqlalchemy.Engine, name: str, kind: str) -> Source:
             return Source(name=name, kind=kind)
         session.expunge(row)
         return row
+
+
+def _recent_outages(engine: sqlalchemy.Engine, name: str, *, limit: int) -> int:
+    """Count the source's latest consecutive runs that failed for an outage (the breaker's memory across runs)."""
+    query = (
+        select(CollectionRun.status, CollectionRun.error_class)
+        .where(CollectionRun.source == name, CollectionRun.mode == "collect")
+        .order_by(col(CollectionRun.id).desc())
+        .limit(max(1, limit))
+    )
+    count = 0
+    with Session(engine) as session:
+        for status, error_class in session.exec(query):
+            if status != "failed" or error_class not in OUTAGE_CLASSES:
+                break
+            count += 1
+    return count
 
 
 async def _store_source(

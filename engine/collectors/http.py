@@ -169,16 +169,21 @@ class SourceHttp:
         options.update(overrides)
         return cls(source, client, **options)
 
-    async def restore_breaker(self, state: str, since: dt.datetime | None) -> None:
-        """Seed the circuit from the stored state (a new process must not forget an open circuit)."""
-        if state not in ("open", "half_open") or since is None:
+    async def restore_breaker(self, state: str, since: dt.datetime | None, *, failures: int = 0) -> None:
+        """Seed the circuit from stored state: a new process must not forget an open circuit or recent failures."""
+        if state in ("open", "half_open") and since is not None:
+            context = Context(
+                self.source, self.breaker_failures, self.breaker_recovery_s, state="opened", opened_at=since.timestamp()
+            )
+            self.breaker_since = since
+        elif failures > 0:
+            context = Context(
+                self.source, self.breaker_failures, self.breaker_recovery_s, failure_count=min(failures, 10_000)
+            )
+        else:
             return
-        context = Context(
-            self.source, self.breaker_failures, self.breaker_recovery_s, state="opened", opened_at=since.timestamp()
-        )
         async with self.breakers.uow as uow:
             await uow.contexts.register(context)
-        self.breaker_since = since
 
     async def breaker_state(self) -> CircuitState:
         """Return the circuit state for the dashboard: closed, open, or half_open when a probe is due."""
