@@ -16,7 +16,7 @@ class Attempt:
     """One step of the fallback path: a call (or a skip) of one provider's model, and how it ended.
 
     `outcome` is "ok", "repaired", an error class ("ProviderTimeout", "ProviderAuthError", ...),
-    "invalid_output", or a skip: "circuit_open", "half_open_busy".
+    "invalid_output", or "circuit_open" for a provider skipped without a call.
     """
 
     provider: str

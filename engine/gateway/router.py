@@ -69,9 +69,12 @@ class RouterAdapter:
 
     def __init__(self, plans: list[ProviderPlan], *, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._secrets = [
-            d.api_key.get_secret_value() for p in plans for d in p.primary + p.secondary if d.api_key is not None
-        ]
+        # longest first, so that a key that is a prefix of another cannot leave the other's tail behind
+        self._secrets = sorted(
+            {d.api_key.get_secret_value() for p in plans for d in p.primary + p.secondary if d.api_key is not None},
+            key=len,
+            reverse=True,
+        )
         self._router: Any = None
         self._plans = plans
         quiet_loggers()
