@@ -130,8 +130,14 @@ class Gateway:
         logger.info("LLM answer of %s rejected by the caller: %s", result.provider, reason)
         self.metrics.requests.labels(provider=result.provider, outcome=f"rejected_{reason}").inc()
 
+    def prepare(self) -> None:
+        """Import LiteLLM and build the Router now rather than on the first call (entry points may warm up)."""
+        if self._plans:
+            self._router.prepare()
+
     async def health_check(self) -> list[ProviderStatus]:
         """Make one cheap call per provider, store the results and open or close circuits accordingly."""
+        self.prepare()
         await asyncio.gather(*(self._health.check(p, self._router, self._slot[p.name]) for p in self._plans))
         return self.status()
 
@@ -165,6 +171,7 @@ class Gateway:
         if not self._plans:
             return self._offline(call, "no_provider", "NoProvider")
         self._health.sync()
+        self._router.prepare()  # outside every attempt's timing: the first call imports LiteLLM
         sent = _with_schema(messages, schema) if schema is not None else messages
         for plan in self._plans:
             if not self._breakers[plan.name].allow():

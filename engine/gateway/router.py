@@ -80,7 +80,8 @@ class RouterAdapter:
         quiet_loggers()
         self._litellm: Any = None
 
-    def _ensure(self) -> Any:
+    def prepare(self) -> Any:
+        """Import LiteLLM and build the Router, once (a few seconds the first time)."""
         if self._router is None:
             self._litellm = import_litellm()
             self._router = self._litellm.Router(
@@ -96,7 +97,7 @@ class RouterAdapter:
         self, dep: Deployment, messages: list[dict[str, Any]], *, max_tokens: int | None = None
     ) -> RawAnswer:
         """Run one attempt on one deployment; raise a `GatewayError` subclass on any failure."""
-        router = self._ensure()
+        router = self.prepare()
         kwargs: dict[str, Any] = {"timeout": self.timeout_s}
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens

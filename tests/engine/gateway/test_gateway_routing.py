@@ -62,7 +62,7 @@ async def test_timeout_moves_to_the_next_provider_without_trying_the_cheap_model
     result = await Gateway.from_settings(llm(timeout_s=0.3), registry=registry).complete("explain", MSGS)
     assert result.provider == "anthropic"
     assert outcomes(result) == [("openai", "ProviderTimeout"), ("anthropic", "ok")]
-    assert result.latency_ms < 900
+    assert result.fallback_path[0].latency_ms < 900
 
 
 @pytest.mark.asyncio
@@ -221,3 +221,13 @@ def test_complete_sync_runs_twice_in_fresh_loops(fake: Any, llm: Any, registry: 
     gw = Gateway.from_settings(llm(chain="openai"), registry=registry)
     assert gw.complete_sync("answer", MSGS).provider == "openai"
     assert gw.complete_sync("answer", MSGS).provider == "openai"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("provider", ["anthropic", "gemini", "selfhosted"])
+async def test_every_route_honours_the_timeout(fake: Any, llm: Any, registry: Any, provider: str) -> None:
+    fake.script(provider, "hang", hang_s=1.0)
+    result = await Gateway.from_settings(llm(chain=provider, timeout_s=0.3), registry=registry).complete("x", MSGS)
+    assert result.provider == "offline"
+    assert outcomes(result) == [(provider, "ProviderTimeout")]
+    assert result.fallback_path[0].latency_ms < 900
