@@ -225,15 +225,17 @@ def _iso(value: dt.date | None) -> str | None:
 def _find_group(session: Session, record: ProgramRecord, key: str) -> str:
     """Return the group this record joins: an existing program's group, or its own key."""
     window = record.window
-    query = select(Program).where(Program.key != key, Program.window_kind == window.kind)
+    # Only the compared columns: loading whole rows decoded every JSON column of every candidate (O(n²)).
+    query = select(col(Program.title), col(Program.window_start), col(Program.window_end), col(Program.group_id))
+    query = query.where(Program.key != key, Program.window_kind == window.kind)
     if window.kind == "dated":
         start, end = col(Program.window_start), col(Program.window_end)
         query = query.where(start == window.start if window.start else start.is_(None))
         query = query.where(end == window.end if window.end else end.is_(None))
-    for other in session.exec(query):
-        other_window = Window(kind=other.window_kind, start=other.window_start, end=other.window_end)  # type: ignore[arg-type]
-        if same_program(record.title, window, other.title, other_window):
-            return other.group_id
+    for title, other_start, other_end, group_id in session.exec(query):
+        other_window = Window(kind=window.kind, start=other_start, end=other_end)
+        if same_program(record.title, window, title, other_window):
+            return group_id
     return key
 
 
