@@ -12,7 +12,12 @@ from engine.collectors.gov24 import Gov24Collector
 from engine.collectors.kstartup import KStartupCollector
 from engine.errors import UnknownSource
 
-BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (BizinfoCollector, KStartupCollector, Gov24Collector, CatalogCollector)
+BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (
+    BizinfoCollector,
+    KStartupCollector,
+    Gov24Collector,
+    CatalogCollector,
+)
 
 
 def collector_names() -> list[str]:
