@@ -79,8 +79,8 @@ class BizinfoCollector:
     def _parse_items(self, items: tuple[list[dict[str, Any]], int | None]) -> Batch:
         rows, total = items
         batch = Batch(source=self.name)
-        for position, row in enumerate(rows):
-            row = {ALIASES.get(k, k): v for k, v in row.items()}
+        for position, raw in enumerate(rows):
+            row = {ALIASES.get(k, k): v for k, v in raw.items()}
             try:
                 batch.records.append(self.normalize(row))
             except ValueError as exc:
