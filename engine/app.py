@@ -27,6 +27,7 @@ from engine.settings import Settings
 
 if TYPE_CHECKING:
     from engine.gateway import Gateway
+    from engine.matching import Match
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,20 @@ class Aegis:
         """Return recommendations for a profile (contract: recommend-output.schema.json)."""
         from engine.recommend import recommend
 
+        polish = None
+        if self.gateway.configured:
+            from engine.language import polish_explanations
+
+            def polish(matches: list[Match], prof: Profile) -> list[str]:
+                return polish_explanations(self.gateway, matches, prof)
+
         return recommend(
-            catalog=self.catalog, profile=profile, as_of=as_of, top=top, include_ineligible=include_ineligible
+            catalog=self.catalog,
+            profile=profile,
+            as_of=as_of,
+            top=top,
+            include_ineligible=include_ineligible,
+            polish=polish,
         )
 
     def search(self, *, query: str, as_of: dt.date, top: int = 10) -> dict[str, Any]:
@@ -94,7 +107,12 @@ class Aegis:
         """Answer a funding question with cited programs (offline when no LLM answers)."""
         from engine.ask import ask
 
-        return ask(catalog=self.catalog, question=question, profile=profile, as_of=as_of)
+        answerer = None
+        if self.gateway.configured:
+            from engine.language import gateway_answerer
+
+            answerer = gateway_answerer(self.gateway)
+        return ask(catalog=self.catalog, question=question, profile=profile, as_of=as_of, answerer=answerer)
 
 
 def read_payload(path: Path) -> bytes:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -18,31 +19,31 @@ from engine.matching import Candidate
 
 # Columns needed to match and rank (the raw payload and body stay in the database).
 _CANDIDATE_COLUMNS = (
-    Program.key,
-    Program.group_id,
-    Program.title,
-    Program.summary,
-    Program.organization,
-    Program.url,
-    Program.window_kind,
-    Program.window_start,
-    Program.window_end,
-    Program.window_raw,
-    Program.eligibility,
-    Program.needs,
-    Program.category,
-    Program.support_types,
-    Program.search_tokens,
-    Program.funding,
+    col(Program.key),
+    col(Program.group_id),
+    col(Program.title),
+    col(Program.summary),
+    col(Program.organization),
+    col(Program.url),
+    col(Program.window_kind),
+    col(Program.window_start),
+    col(Program.window_end),
+    col(Program.window_raw),
+    col(Program.eligibility),
+    col(Program.needs),
+    col(Program.category),
+    col(Program.support_types),
+    col(Program.search_tokens),
+    col(Program.funding),
 )
 
 
 def load_candidates(session: Session, *, as_of: dt.date) -> list[Candidate]:
     """Return one candidate per duplicate group among programs not closed before `as_of`."""
     cutoff = dt.datetime.combine(as_of, dt.time.min, tzinfo=dt.UTC)
-    query = select(*_CANDIDATE_COLUMNS).where(or_(col(Program.closed_at).is_(None), col(Program.closed_at) > cutoff))
+    query = sa.select(*_CANDIDATE_COLUMNS).where(or_(col(Program.closed_at).is_(None), col(Program.closed_at) > cutoff))
     groups: dict[str, list[Any]] = defaultdict(list)
-    for row in session.exec(query):
+    for row in session.execute(query):
         groups[row.group_id].append(row)
     return [_candidate(rows) for rows in groups.values()]
 

@@ -24,8 +24,8 @@ from engine.search import SearchIndex
 
 VISIBLE_STATUSES = frozenset({"open", "always", "upcoming"})
 
-# The explanation seam: a function that takes a match and returns its text (the LLM gateway wraps it).
-Explainer = Callable[[Match, Profile], str]
+# The explanation seam: takes the matches shown and returns their texts (the LLM gateway's `explain`).
+Polisher = Callable[[list[Match], Profile], list[str]]
 
 
 @dataclass
@@ -68,18 +68,19 @@ def recommend(
     as_of: dt.date,
     top: int = 10,
     include_ineligible: bool = False,
-    explainer: Explainer | None = None,
+    polish: Polisher | None = None,
 ) -> dict[str, Any]:
     """Return the contract's recommend output for a profile as of a date."""
     current = catalog.get(as_of)
     matches = matching.recommend(
         profile, current.candidates, as_of=as_of, top=top, include_ineligible=include_ineligible, index=current.index
     )
-    results = [match_json(m, profile, explainer) for m in matches]
+    texts = polish(matches, profile) if polish is not None and matches else [m.explanation for m in matches]
+    results = [match_json(m, text) for m, text in zip(matches, texts, strict=True)]
     return {"as_of": as_of.isoformat(), "results": results, "next_question": matching.next_question(matches)}
 
 
-def match_json(match: Match, profile: Profile, explainer: Explainer | None = None) -> dict[str, Any]:
+def match_json(match: Match, explanation: str) -> dict[str, Any]:
     """Return one recommend result in the contract's shape."""
     c = match.candidate
     deadline = matching.deadline_of(c.window)
@@ -96,7 +97,7 @@ def match_json(match: Match, profile: Profile, explainer: Explainer | None = Non
         "reasons": list(match.reasons),
         "unmet": list(match.unmet),
         "unknown": list(match.unknown),
-        "explanation": explainer(match, profile) if explainer else match.explanation,
+        "explanation": explanation,
         "needs": list(c.needs),
     }
     if c.funding is not None:
