@@ -61,7 +61,7 @@ async def collect_source(
         except SourceError as exc:
             elapsed = time.perf_counter() - started
             await _record_failure(engine, http, exc, previous, settings.sources, now=now, elapsed=elapsed)
-            metrics.observe_run(name, elapsed, {"failed": 1})
+            metrics.observe_run(name, elapsed, {})
             raise
         with session_scope(engine) as session:
             report = ingest_batch(session, batch, now=now, mode="collect")
