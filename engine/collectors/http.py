@@ -176,6 +176,7 @@ class SourceHttp:
                 self.source, self.breaker_failures, self.breaker_recovery_s, state="opened", opened_at=since.timestamp()
             )
             self.breaker_since = since
+            self.metrics.set_circuit(self.source, "open")
         elif failures > 0:
             context = Context(
                 self.source, self.breaker_failures, self.breaker_recovery_s, failure_count=min(failures, 10_000)
