@@ -28,18 +28,40 @@ class ProviderSettings(BaseModel):
     output_cost_per_mtok: float | None = None
 
 
-def _provider(model: str, cheap: str | None = None) -> Any:
-    return Field(default_factory=lambda: ProviderSettings(model=model, cheap_model=cheap))
+class OpenAISettings(ProviderSettings):
+    """OpenAI: a main model and a cheaper one."""
+
+    model: str = "gpt-4.1"
+    cheap_model: str | None = "gpt-4.1-mini"
+
+
+class AnthropicSettings(ProviderSettings):
+    """Anthropic."""
+
+    model: str = "claude-sonnet-4-5"
+
+
+class GeminiSettings(ProviderSettings):
+    """Google Gemini."""
+
+    model: str = "gemini-2.5-flash"
+
+
+class SelfHostedSettings(ProviderSettings):
+    """Any OpenAI-compatible server (Ollama, vLLM, llama.cpp), present when `api_base` is set."""
+
+    model: str = "qwen2.5:7b-instruct"
 
 
 class LLMSettings(BaseModel):
     """The Living Gateway: provider chain, timeouts, circuit breaking and budgets."""
 
     chain: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_CHAIN))
-    openai: ProviderSettings = _provider("gpt-4.1", "gpt-4.1-mini")
-    anthropic: ProviderSettings = _provider("claude-sonnet-4-5")
-    gemini: ProviderSettings = _provider("gemini-2.5-flash")
-    selfhosted: ProviderSettings = _provider("qwen2.5:7b-instruct")
+    # Separate classes so that each default model survives a partial environment (only a key set).
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    anthropic: AnthropicSettings = Field(default_factory=AnthropicSettings)
+    gemini: GeminiSettings = Field(default_factory=GeminiSettings)
+    selfhosted: SelfHostedSettings = Field(default_factory=SelfHostedSettings)
     timeout_s: float = 20.0
     max_retries: int = 1
     retry_backoff_s: float = 0.2  # the gateway's pause before retrying a 5xx, doubled per retry

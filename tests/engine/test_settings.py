@@ -63,3 +63,11 @@ def test_placeholder_secret_refused_outside_development(monkeypatch: pytest.Monk
 def test_placeholder_secret_allowed_in_development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AEGIS_TELEGRAM__BOT_TOKEN", "changethis")
     assert Settings(_env_file=None).telegram.bot_token is not None
+
+
+def test_provider_keeps_its_default_model_when_only_the_key_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_LLM__OPENAI__API_KEY", "sk-test")
+    monkeypatch.setenv("AEGIS_LLM__SELFHOSTED__API_BASE", "http://127.0.0.1:11434/v1")
+    llm = Settings(_env_file=None).llm
+    assert (llm.openai.model, llm.openai.cheap_model) == ("gpt-4.1", "gpt-4.1-mini")
+    assert llm.selfhosted.model == "qwen2.5:7b-instruct"
