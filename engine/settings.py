@@ -28,40 +28,28 @@ class ProviderSettings(BaseModel):
     output_cost_per_mtok: float | None = None
 
 
-class OpenAISettings(ProviderSettings):
-    """OpenAI: a main model and a cheaper one."""
-
-    model: str = "gpt-4.1"
-    cheap_model: str | None = "gpt-4.1-mini"
-
-
-class AnthropicSettings(ProviderSettings):
-    """Anthropic."""
-
-    model: str = "claude-sonnet-4-5"
+# Default (model, cheap model) per provider; applied to partial configurations too (only a key set).
+DEFAULT_MODELS: dict[str, tuple[str, str | None]] = {
+    "openai": ("gpt-4.1", "gpt-4.1-mini"),
+    "anthropic": ("claude-sonnet-4-5", None),
+    "gemini": ("gemini-2.5-flash", None),
+    "selfhosted": ("qwen2.5:7b-instruct", None),
+}
 
 
-class GeminiSettings(ProviderSettings):
-    """Google Gemini."""
-
-    model: str = "gemini-2.5-flash"
-
-
-class SelfHostedSettings(ProviderSettings):
-    """Any OpenAI-compatible server (Ollama, vLLM, llama.cpp), present when `api_base` is set."""
-
-    model: str = "qwen2.5:7b-instruct"
+def _default_provider(name: str) -> Any:
+    model, cheap = DEFAULT_MODELS[name]
+    return Field(default_factory=lambda: ProviderSettings(model=model, cheap_model=cheap))
 
 
 class LLMSettings(BaseModel):
     """The Living Gateway: provider chain, timeouts, circuit breaking and budgets."""
 
     chain: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_CHAIN))
-    # Separate classes so that each default model survives a partial environment (only a key set).
-    openai: OpenAISettings = Field(default_factory=OpenAISettings)
-    anthropic: AnthropicSettings = Field(default_factory=AnthropicSettings)
-    gemini: GeminiSettings = Field(default_factory=GeminiSettings)
-    selfhosted: SelfHostedSettings = Field(default_factory=SelfHostedSettings)
+    openai: ProviderSettings = _default_provider("openai")
+    anthropic: ProviderSettings = _default_provider("anthropic")
+    gemini: ProviderSettings = _default_provider("gemini")
+    selfhosted: ProviderSettings = _default_provider("selfhosted")
     timeout_s: float = 20.0
     max_retries: int = 1
     retry_backoff_s: float = 0.2  # the gateway's pause before retrying a 5xx, doubled per retry
@@ -71,6 +59,18 @@ class LLMSettings(BaseModel):
     daily_cost_cap_usd: float = 5.0
     per_user_daily_requests: int = 50
     log_prompts: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_models(cls, data: Any) -> Any:
+        # The environment gives a partial dict (e.g. only api_key): keep each provider's default model.
+        if isinstance(data, dict):
+            for name, (model, cheap) in DEFAULT_MODELS.items():
+                given = data.get(name)
+                if isinstance(given, dict):
+                    given.setdefault("model", model)
+                    given.setdefault("cheap_model", cheap)
+        return data
 
     @field_validator("chain", mode="before")
     @classmethod
