@@ -6,7 +6,6 @@ import os
 from typing import Any, Literal
 
 import sqlalchemy as sa
-
 from alembic import context
 from sqlmodel import SQLModel
 
