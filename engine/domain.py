@@ -148,6 +148,7 @@ class ProgramRecord(BaseModel):
     needs: list[Need] = Field(default_factory=list)  # what the program pays for, in profile terms
     funding: Funding | None = None
     posted_at: dt.datetime | None = None
+    closed: bool = False  # the source itself says recruiting is over (K-Startup rcrt_prgs_yn N)
     raw: dict[str, Any] = Field(default_factory=dict)  # the source payload, kept as received
 
     @property

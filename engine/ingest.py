@@ -96,10 +96,13 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
             row.group_id = _find_group(session, record, row.key)
             _event(session, row.key, "new", run.id, now)
             report.new += 1
+            if record.closed:
+                _close(session, row, run.id, now, "the source marks recruiting over")
             continue
-        reopened = row.closed_at is not None
+        reopened = row.closed_at is not None and not record.closed
         row.last_seen = now
-        row.closed_at = None
+        if reopened:
+            row.closed_at = None
         if row.content_hash == hashes[record.key]:
             report.unchanged += 1
             if reopened:
@@ -111,6 +114,8 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
             row.group_id = _find_group(session, record, row.key)
         _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields=fields, detail=detail)
         report.updated += 1
+        if record.closed and row.closed_at is None:
+            _close(session, row, run.id, now, "the source marks recruiting over")  # 조기 마감
 
     if batch.complete:
         report.closed = _close_missing(session, batch.source, {r.key for r in records}, run.id, now)
@@ -245,18 +250,16 @@ def _close_missing(session: Session, source: str, seen: set[str], run_id: int | 
     query = select(Program).where(Program.source == source, col(Program.closed_at).is_(None))
     for row in session.exec(query):
         if row.key not in seen:
-            row.closed_at = now
-            _event(
-                session,
-                row.key,
-                "closed",
-                run_id,
-                now,
-                fields=["listing"],
-                detail={"reason": "vanished from a complete listing"},
-            )
+            _close(session, row, run_id, now, "vanished from a complete listing")
             closed += 1
     return closed
+
+
+def _close(
+    session: Session, row: Program, run_id: int | None, now: dt.datetime, reason: str, *, field: str = "listing"
+) -> None:
+    row.closed_at = now
+    _event(session, row.key, "closed", run_id, now, fields=[field], detail={"reason": reason})
 
 
 def _event(
@@ -283,8 +286,7 @@ def close_expired(session: Session, *, today: dt.date, now: dt.datetime) -> int:
     )
     closed = 0
     for row in session.exec(query):
-        row.closed_at = now
-        _event(session, row.key, "closed", None, now, fields=["window"], detail={"reason": "window passed"})
+        _close(session, row, None, now, "window passed", field="window")
         closed += 1
     session.flush()
     return closed

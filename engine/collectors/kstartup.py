@@ -146,6 +146,7 @@ class KStartupCollector:
             exclusions=exclusions,
             region_hint=region_hint,
             base_eligibility=structured if structured.condition_keys() else None,
+            closed=str(row.get("rcrt_prgs_yn") or "").strip().upper() == "N",
             raw=row,
         )
 

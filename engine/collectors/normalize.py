@@ -64,6 +64,7 @@ def build_record(
     base_eligibility: Eligibility | None = None,
     funding: Funding | None = None,
     posted_at: dt.datetime | None = None,
+    closed: bool = False,
     raw: dict[str, Any] | None = None,
 ) -> ProgramRecord:
     """Build a validated canonical record; raise ValueError (a Korean reason) when it is unusable."""
@@ -117,5 +118,6 @@ def build_record(
         ),
         funding=funding,
         posted_at=posted_at,
+        closed=closed,
         raw=raw or {},
     )

@@ -1,0 +1,73 @@
+"""The ingest pipeline: closing (by the source, by the window) and reopening, with change events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from db.models import Program, ProgramChange
+from db.session import session_scope
+from engine.collectors.base import Batch
+from engine.domain import ProgramRecord, Window
+from engine.ingest import close_expired, ingest_batch
+
+NOW = dt.datetime(2026, 10, 15, 1, 0, tzinfo=dt.UTC)
+WINDOW = Window(kind="dated", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), raw="20261001 ~ 20261031")
+
+
+def _record(*, closed: bool = False, end: dt.date = dt.date(2026, 10, 31)) -> ProgramRecord:
+    return ProgramRecord(
+        source="kstartup",
+        external_id="300001",
+        title="2026년 초기창업패키지 추가 모집",
+        window=WINDOW.model_copy(update={"end": end}),
+        closed=closed,
+    )
+
+
+def _ingest(engine, record: ProgramRecord, now: dt.datetime = NOW):
+    with session_scope(engine) as session:
+        return ingest_batch(session, Batch(source="kstartup", records=[record]), now=now)
+
+
+def _events(engine) -> list[tuple[str, list[str]]]:
+    with Session(engine) as session:
+        rows = session.exec(select(ProgramChange).order_by(ProgramChange.id))  # type: ignore[arg-type]
+        return [(r.kind, r.fields) for r in rows]
+
+
+def _closed_at(engine) -> dt.datetime | None:
+    with Session(engine) as session:
+        return session.exec(select(Program.closed_at)).one()
+
+
+def test_source_marking_recruiting_over_closes_early_with_an_event(engine) -> None:
+    _ingest(engine, _record())
+    report = _ingest(engine, _record(closed=True), NOW + dt.timedelta(days=1))
+    assert report.updated == 1
+    assert _closed_at(engine) == NOW + dt.timedelta(days=1)
+    assert _events(engine)[-1] == ("closed", ["listing"])
+
+
+def test_new_record_already_marked_closed_is_stored_closed(engine) -> None:
+    report = _ingest(engine, _record(closed=True))
+    assert report.new == 1
+    assert _closed_at(engine) == NOW
+
+
+def test_reopened_program_clears_closed_at(engine) -> None:
+    _ingest(engine, _record(closed=True))
+    _ingest(engine, _record(end=dt.date(2026, 11, 15)), NOW + dt.timedelta(days=2))
+    assert _closed_at(engine) is None
+    assert _events(engine)[-1][0] == "reopened"
+
+
+def test_close_expired_closes_only_passed_dated_windows(engine) -> None:
+    _ingest(engine, _record())
+    with session_scope(engine) as session:
+        assert close_expired(session, today=dt.date(2026, 10, 31), now=NOW) == 0  # the end date is inclusive
+    with session_scope(engine) as session:
+        assert close_expired(session, today=dt.date(2026, 11, 1), now=NOW) == 1
+    assert _closed_at(engine) == NOW
+    assert _events(engine)[-1] == ("closed", ["window"])
