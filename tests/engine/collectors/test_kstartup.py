@@ -275,11 +275,13 @@ async def test_kstartup_collect_without_a_key_is_an_auth_error(make_http, serve)
 def test_kstartup_incomplete_listing_closes_nothing_but_a_complete_one_does(collector, payload, store, engine) -> None:
     full = json.loads(payload("kstartup", "dev_programs.json"))
     assert store(collector.parse(json.dumps(full).encode())).new == 10
+    marked_closed = {str(r["pbanc_sn"]) for r in full["data"] if r["rcrt_prgs_yn"] == "N"}  # closed at import
     partial = dict(full, data=full["data"][:7], currentCount=7)  # totalCount still 10: pages missing
     report = store(collector.parse(json.dumps(partial).encode()))
     assert (report.unchanged, report.closed) == (7, 0)
     shrunk = dict(partial, totalCount=7, matchCount=7, perPage=7)  # the source really lists seven now
-    assert store(collector.parse(json.dumps(shrunk).encode())).closed == 3
+    vanished = {str(r["pbanc_sn"]) for r in full["data"][7:]}
+    assert store(collector.parse(json.dumps(shrunk).encode())).closed == len(vanished - marked_closed)
     with Session(engine) as session:
         closed = session.exec(select(Program).where(Program.closed_at.is_not(None))).all()  # type: ignore[union-attr]
     assert sorted(p.external_id for p in closed) == ["200311", "200318", "200334"]
