@@ -60,14 +60,14 @@ def import_cmd(
 ) -> None:
     """Import a saved payload through the same path as live collection."""
     from engine.app import read_payload
-    from engine.collectors import get_collector
 
-    get_collector(source)  # an unknown source is bad input before any file is read
+    core = _core()
+    core.check_source(source)  # an unknown source is bad input before any file is read
     options: dict[str, Any] = {}
     if conditions is not None:
         options["conditions"] = read_payload(conditions)
     try:
-        report = _core().import_payload(source=source, payload=read_payload(file), **options)
+        report = core.import_payload(source=source, payload=read_payload(file), **options)
     except SourceError as exc:  # an error response saved to a file is bad input, whatever its class
         raise InvalidInput(f"{source} payload is an error response: {exc}") from exc
     if as_json:
@@ -87,10 +87,9 @@ def collect_cmd(source: str, as_json: JsonOpt = False) -> None:
     import asyncio
 
     from engine.collect import collect_source
-    from engine.collectors import get_collector
 
-    get_collector(source)
     core = _core()
+    core.check_source(source)
     report = asyncio.run(collect_source(name=source, settings=core.settings, engine=core.engine))
     if as_json:
         _print_json(report.as_json())
@@ -202,12 +201,25 @@ def run(argv: list[str] | None = None) -> int:
     except AegisError as exc:
         typer.echo(f"error: {_one_line(exc)}", err=True)
         return 1
+    except _database_errors() as exc:
+        from engine.settings import redact_url_password
+
+        reason = _one_line(getattr(exc, "orig", None) or exc)
+        url = redact_url_password(os.environ.get("AEGIS_DATABASE_URL", "the configured database"))
+        typer.echo(f"error: database not ready ({url}): {reason}; run `aegis db upgrade`", err=True)
+        return 1
     except (typer.Abort, KeyboardInterrupt):
         return 130
     except _click_exception() as exc:
         exc.show()
         return exc.exit_code
     return result if isinstance(result, int) else 0
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    return (OperationalError, ProgrammingError)
 
 
 def _click_exception() -> type[Exception]:

@@ -18,12 +18,12 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from db.session import make_engine, session_scope
-from engine.collectors import get_collector
 from engine.domain import Profile
 from engine.errors import InvalidInput
 from engine.ingest import RunReport, ingest_batch
 from engine.recommend import ProgramCatalog
 from engine.settings import Settings
+from engine.web_sources import resolve_collector
 
 if TYPE_CHECKING:
     from engine.gateway import Gateway
@@ -70,7 +70,7 @@ class Aegis:
 
     def import_payload(self, *, source: str, payload: bytes, **options: Any) -> RunReport:
         """Parse a saved payload of `source` and store it through the same path as live collection."""
-        collector = get_collector(source)
+        collector = resolve_collector(self.engine, source)
         batch = collector.parse(payload, **options)
         with session_scope(self.engine) as session:
             return ingest_batch(session, batch, now=dt.datetime.now(dt.UTC), mode="import")
@@ -102,6 +102,10 @@ class Aegis:
         from engine.recommend import search
 
         return search(catalog=self.catalog, query=query, as_of=as_of, top=top)
+
+    def check_source(self, name: str) -> None:
+        """Raise UnknownSource unless `name` is a built-in collector or a stored web source."""
+        resolve_collector(self.engine, name)
 
     def ask(self, *, question: str, profile: Profile | None, as_of: dt.date) -> dict[str, Any]:
         """Answer a funding question with cited programs (offline when no LLM answers)."""

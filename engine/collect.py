@@ -18,12 +18,13 @@ from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Source
 from db.session import session_scope
-from engine.collectors import Collector, get_collector
+from engine.collectors import Collector
 from engine.collectors.http import DEFAULT_TIMEOUT, USER_AGENT, SourceHttp, redact_text
 from engine.collectors.metrics import collection_metrics
 from engine.errors import SourceError
 from engine.ingest import RunReport, ingest_batch
 from engine.settings import Settings, SourceKeys
+from engine.web_sources import resolve_collector
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ async def collect_source(
     http_options: dict[str, Any] | None = None,
 ) -> RunReport:
     """Collect one source live, store the batch and the run; on a SourceError store the failure and re-raise."""
-    collector = collector or get_collector(name)
+    collector = collector or resolve_collector(engine, name)
     now = now or dt.datetime.now(dt.UTC)
     metrics = collection_metrics(registry)
     own_client = client is None
@@ -152,7 +153,7 @@ async def _record_failure(
                 mode="collect",
                 started_at=now,
                 finished_at=now + dt.timedelta(seconds=elapsed),
-                status="failed",
+                status=str(getattr(exc, "run_status", "failed")),  # "degraded" when a site was redesigned
                 error_class=exc.error_class,
                 error_message=message,
                 duration_ms=int(elapsed * 1000),

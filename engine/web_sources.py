@@ -5,20 +5,18 @@ Front ends (the CLI's `scrape-test`, the dashboard's test button, the job runner
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from db.models import CollectionRun, Source
+from db.models import Source
 from db.session import session_scope
+from engine.collectors import Collector, get_collector
 from engine.collectors.web import DeclarativeCollector, SourceDefinition, load_definition
 from engine.collectors.web.definitions import bundled_definitions
 from engine.collectors.web.extract import parse_detail, scrape_list
-from engine.collectors.web.fetch import PoliteFetcher
-from engine.errors import SourceError, UnknownSource
-from engine.ingest import RunReport, ingest_batch
+from engine.errors import UnknownSource
 
 log = logging.getLogger(__name__)
 WEB_SCHEDULE = "30 7,13,19 * * *"  # three polite visits a day (Asia/Seoul)
@@ -70,42 +68,12 @@ def scrape_test(definition_yaml: bytes, page: bytes, detail: bytes | None = None
     return out
 
 
-async def collect_web_source(
-    engine: Engine, *, name: str, now: dt.datetime, fetcher: PoliteFetcher | None = None
-) -> RunReport:
-    """Collect one stored web source live and ingest it; a failure is recorded ("degraded" on a redesign)."""
-    definition = web_definition(engine, name=name)
-    collector = DeclarativeCollector(definition)
+def resolve_collector(engine: Engine, name: str) -> Collector:
+    """Return the built-in collector `name`, else the stored web source of that name."""
     try:
-        batch = await collector.collect(fetcher=fetcher)
-    except SourceError as exc:
-        _record_failure(engine, name=name, exc=exc, now=now)
-        raise
-    with session_scope(engine) as session:
-        report = ingest_batch(session, batch, now=now, mode="collect")
-        source = session.get(Source, name)
-        if source is not None:
-            source.last_run_at = source.last_success_at = now
-            source.last_error_class = None
-    return report
-
-
-def _record_failure(engine: Engine, *, name: str, exc: SourceError, now: dt.datetime) -> None:
-    status = str(getattr(exc, "run_status", "failed"))
-    log.warning("web source %s %s: %s", name, status, exc)
-    with session_scope(engine) as session:
-        session.add(
-            CollectionRun(
-                source=name,
-                mode="collect",
-                started_at=now,
-                finished_at=now,
-                status=status,
-                error_class=exc.error_class,
-                error_message=str(exc)[:1000],
-            )
-        )
-        source = session.get(Source, name)
-        if source is not None:
-            source.last_run_at = now
-            source.last_error_class = exc.error_class
+        return get_collector(name)
+    except UnknownSource as exc:
+        try:
+            return DeclarativeCollector(web_definition(engine, name=name))
+        except UnknownSource:
+            raise exc from None

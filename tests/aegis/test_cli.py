@@ -155,3 +155,13 @@ def test_config_masks_secrets(db_url: str, capsys, monkeypatch: pytest.MonkeyPat
     out = capsys.readouterr().out
     assert "sk-live-do-not-print" not in out
     assert json.loads(out)["llm"]["openai"]["api_key"] == "**********"
+
+
+def test_unmigrated_database_gives_a_one_line_hint(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AEGIS_DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"status": "operating", "region": "서울"}), encoding="utf-8")
+    assert run(["recommend", "--profile", str(profile)]) == 1
+    err = capsys.readouterr().err
+    assert "aegis db upgrade" in err
+    assert len(err.strip().splitlines()) == 1

@@ -11,9 +11,11 @@ from sqlmodel import select
 
 from db.models import CollectionRun, Program, Source
 from db.session import session_scope
+from engine.collect import collect_source
 from engine.collectors.web import DeclarativeCollector, PoliteFetcher
 from engine.errors import SourceAuthError, SourceDegraded, SourceError, SourceFormatError
-from engine.web_sources import collect_web_source, seed_web_sources
+from engine.settings import Settings
+from engine.web_sources import seed_web_sources
 
 NOW = dt.datetime(2026, 10, 20, 3, 0, tzinfo=dt.UTC)
 
@@ -137,12 +139,13 @@ def test_seed_web_sources_adds_the_bundled_definitions_once(engine: Engine) -> N
 async def test_selector_drift_records_a_degraded_run_and_closes_nothing(engine: Engine, board: FakeBoard) -> None:
     seed_web_sources(engine)
     _point_at(engine, "localgov_dangjin", board.base)
-    report = await collect_web_source(engine, name="localgov_dangjin", now=NOW)
+    report = await collect_source(name="localgov_dangjin", settings=Settings(_env_file=None), engine=engine, now=NOW)
     assert report.new == 10 and report.closed == 0
 
     board.pages[BOARD] = LIST.replace(b'class="board_list"', b'class="bbs_list"')  # the site was redesigned
     with pytest.raises(SourceDegraded) as info:
-        await collect_web_source(engine, name="localgov_dangjin", now=NOW + dt.timedelta(hours=6))
+        later = NOW + dt.timedelta(hours=6)
+        await collect_source(name="localgov_dangjin", settings=Settings(_env_file=None), engine=engine, now=later)
     assert info.value.selector == "table.board_list > tbody > tr"
 
     with session_scope(engine) as session:
