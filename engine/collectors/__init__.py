@@ -5,14 +5,14 @@ Declarative (low-code) web sources configured in the dashboard run through the s
 
 from __future__ import annotations
 
-from engine.collectors.base import Batch, Collector, Rejection
+from engine.collectors.base import Batch, Collector, CollectorClass, Rejection
 from engine.collectors.bizinfo import BizinfoCollector
 from engine.collectors.catalog import CatalogCollector
 from engine.collectors.gov24 import Gov24Collector
 from engine.collectors.kstartup import KStartupCollector
 from engine.errors import UnknownSource
 
-BUILTIN_COLLECTORS: tuple[type[Collector], ...] = (
+BUILTIN_COLLECTORS: tuple[CollectorClass, ...] = (
     BizinfoCollector,
     KStartupCollector,
     Gov24Collector,

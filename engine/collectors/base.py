@@ -8,7 +8,7 @@ de-duplication and the run record. `aegis import` and `aegis collect` go through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engine.domain import ProgramRecord
 
@@ -55,9 +55,21 @@ class Batch:
 class Collector(Protocol):
     """One source. `parse` is pure; `collect` fetches live pages through an injected client."""
 
-    name: ClassVar[str]  # '<source>' of '<source>:<external id>'
-    label: ClassVar[str]  # Korean display name
-    kind: ClassVar[str]  # api | html | catalog
+    # Read-only: built-in collectors set these on the class, declarative web sources per instance.
+    @property
+    def name(self) -> str:
+        """Return '<source>' of '<source>:<external id>'."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """Return the Korean display name."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """Return api, html or catalog."""
+        ...
 
     def parse(self, payload: bytes, **options: Any) -> Batch:
         """Parse one payload in the source's live format; raise a SourceError for error responses."""
@@ -65,4 +77,17 @@ class Collector(Protocol):
 
     async def collect(self, http: SourceHttp, keys: SourceKeys) -> Batch:
         """Fetch every page of the live listing and parse it."""
+        ...
+
+
+class CollectorClass(Protocol):
+    """A built-in collector class as the registry holds it: named on the class, built without arguments."""
+
+    @property
+    def name(self) -> str:
+        """Return the source name (a class attribute)."""
+        ...
+
+    def __call__(self) -> Collector:
+        """Build the collector."""
         ...
