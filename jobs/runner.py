@@ -18,14 +18,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+from apscheduler.triggers.cron import CronTrigger
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, start_http_server
 
 from db.models import JobRequest
+from db.session import session_scope
 from engine.app import Aegis, read_payload
 from engine.errors import AegisError
-from engine.ingest import RunReport
+from engine.ingest import RunReport, close_expired
 from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
 from engine.runs import claim_next_job, finish_job, request_job
+from engine.sources import enabled_schedules, seed_sources
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,21 @@ def _import_job(core: Aegis, args: dict[str, Any]) -> dict[str, Any]:
     return import_file(core, str(args["source"]), str(args["path"])).as_json()
 
 
+def collect(core: Aegis, source: str) -> RunReport:
+    """Collect one source live (the run, failed or not, is recorded by the engine)."""
+    import asyncio
+
+    from engine.collect import collect_source
+
+    return asyncio.run(collect_source(name=source, settings=core.settings, engine=core.engine))
+
+
+def _collect_job(core: Aegis, args: dict[str, Any]) -> dict[str, Any]:
+    return collect(core, str(args["source"])).as_json()
+
+
 # Job kinds the runner knows; the dashboard and CLI queue `JobRequest(kind=..., args=...)` rows.
-JOB_KINDS: dict[str, JobHandler] = {"import": _import_job}
+JOB_KINDS: dict[str, JobHandler] = {"import": _import_job, "collect": _collect_job}
 
 
 def run_job(core: Aegis, job: JobRequest) -> tuple[bool, dict[str, Any]]:
@@ -124,6 +140,7 @@ class JobRunner:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
         )
         self._lock = threading.Lock()  # heartbeat runs on the scheduler's pool and on stop()
+        self._jobs: list[str] = []  # the leader's scheduled job ids
 
     def heartbeat(self) -> bool:
         """Acquire or renew the lease; start or stop the leader's jobs when leadership changes."""
@@ -148,20 +165,59 @@ class JobRunner:
     def _count(self, ok: bool) -> None:
         self.jobs_total.labels(outcome="ok" if ok else "failed").inc()
 
+    def scheduled_collect(self, source: str) -> None:
+        """Collect one source on its schedule; a failure is logged and recorded, the runner goes on."""
+        ok, result = run_job(self.core, JobRequest(kind="collect", args={"source": source}))
+        self._count(ok)
+        if not ok:
+            log.info("scheduled collection of %s failed: %s", source, result.get("error_class"))
+
+    def close_expired(self) -> int:
+        """Close programs whose application window has passed (daily)."""
+        with session_scope(self.core.engine) as session:
+            return close_expired(session, today=self.core.today(), now=self.clock())
+
+    def check_llm_health(self) -> None:
+        """Ping each configured LLM provider; results are stored for every process to read."""
+        import asyncio
+
+        asyncio.run(self.core.gateway.health_check())
+
+    def _leader_jobs(self) -> list[str]:
+        tz = ZoneInfo(self.core.settings.timezone)
+        add = self.scheduler.add_job
+        add(self.drain, "interval", seconds=self.drain_s, id="drain", replace_existing=True, next_run_time=self.clock())
+        add(self.close_expired, CronTrigger(hour=0, minute=5, timezone=tz), id="close_expired", replace_existing=True)
+        ids = ["drain", "close_expired"]
+        for plan in enabled_schedules(self.core.engine, self.core.settings):
+            job_id = f"collect:{plan.name}"
+            try:
+                trigger = CronTrigger.from_crontab(plan.cron, timezone=tz)
+            except ValueError:
+                log.warning("source %s has an invalid schedule %r; not scheduled", plan.name, plan.cron)
+                continue
+            add(self.scheduled_collect, trigger, args=[plan.name], id=job_id, replace_existing=True)
+            ids.append(job_id)
+        if self.core.gateway.configured:
+            interval = self.core.settings.llm.health_interval_s
+            add(self.check_llm_health, "interval", seconds=interval, id="llm_health", replace_existing=True)
+            ids.append("llm_health")
+        return ids
+
     def _lead(self) -> None:
         log.info("became scheduler leader (%s)", self.holder)
         self.is_leader = True
         self.leader_gauge.set(1)
-        self.scheduler.add_job(
-            self.drain, "interval", seconds=self.drain_s, id="drain", replace_existing=True, next_run_time=self.clock()
-        )
+        self._jobs = self._leader_jobs()
 
     def _stand_by(self) -> None:
         log.warning("lost the scheduler lease (%s); standing by", self.holder)
         self.is_leader = False
         self.leader_gauge.set(0)
-        if self.scheduler.get_job("drain") is not None:
-            self.scheduler.remove_job("drain")
+        for job_id in self._jobs:
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+        self._jobs = []
 
     def start(self) -> None:
         """Take the lease if free and start the scheduler with the heartbeat."""
@@ -200,7 +256,9 @@ def queue_imports(core: Aegis, imports: Iterable[tuple[str, Path]], *, clock: Cl
 def run_jobs(core: Aegis, *, stop: threading.Event | None = None, runner: JobRunner | None = None) -> int:
     """Run the job runner until SIGTERM/SIGINT (or `stop` is set); return the exit code."""
     stop = stop or threading.Event()
-    runner = runner or JobRunner(core)
+    seed_sources(core.engine, core.settings)
+    # The process registry: the runner's gauges next to the collectors' and the gateway's metrics.
+    runner = runner or JobRunner(core, registry=REGISTRY)
     server = None
     if core.settings.metrics.port is not None:
         server, _thread = start_http_server(core.settings.metrics.port, addr=METRICS_ADDR, registry=runner.registry)
