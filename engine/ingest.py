@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Program, ProgramChange
 from engine.collectors.base import Batch
-from engine.dedup import same_program
+from engine.dedup import STANDALONE_SOURCES, same_program
 from engine.domain import ProgramRecord, Window
 from engine.text import tokenize_many
 
@@ -229,10 +229,13 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _find_group(session: Session, record: ProgramRecord, key: str) -> str:
     """Return the group this record joins: an existing program's group, or its own key."""
+    if record.source in STANDALONE_SOURCES:
+        return key
     window = record.window
     # Only the compared columns: loading whole rows decoded every JSON column of every candidate (O(n²)).
     query = select(col(Program.title), col(Program.window_start), col(Program.window_end), col(Program.group_id))
     query = query.where(Program.key != key, Program.window_kind == window.kind)
+    query = query.where(col(Program.source).not_in(STANDALONE_SOURCES))
     if window.kind == "dated":
         start, end = col(Program.window_start), col(Program.window_end)
         query = query.where(start == window.start if window.start else start.is_(None))

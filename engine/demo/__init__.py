@@ -4,7 +4,8 @@ Realistic programs written for the project (agencies are real; the notices, numb
 illustrative), dated around late November 2026, stored in the sources' real live formats:
 
 - `bizinfo.json`: a 기업마당 `bizinfoApi.do` answer (`{"jsonArray": [...]}`), 21 notices;
-- `kstartup.json`: a K-Startup odcloud page (`currentCount`/`data`/...), 8 announcements.
+- `kstartup.json`: a K-Startup odcloud page (`currentCount`/`data`/...), 8 announcements;
+- and the real bundled financial-products catalog (`engine/catalog/financial_products.yaml`).
 
 Windows are mostly open around 2026-11-26, with always-open, upcoming, closed and `추후 공지` ones,
 and two programs are posted on both portals so de-duplication shows. The files ship inside the
@@ -24,6 +25,8 @@ DEMO_FILES: tuple[tuple[str, str], ...] = (
 
 
 def demo_payloads() -> list[tuple[str, bytes]]:
-    """Return the bundled `(source, payload bytes)` pairs, in import order."""
+    """Return the bundled `(source, payload bytes)` pairs in import order, the financial-products catalog last."""
     package = resources.files(__name__)
-    return [(source, package.joinpath(name).read_bytes()) for source, name in DEMO_FILES]
+    payloads = [(source, package.joinpath(name).read_bytes()) for source, name in DEMO_FILES]
+    catalog = resources.files("engine.catalog").joinpath("financial_products.yaml").read_bytes()
+    return [*payloads, ("catalog", catalog)]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -23,6 +24,8 @@ CROSS_POSTED = [
 
 
 def _item_count(source: str, payload: bytes) -> int:
+    if source == "catalog":
+        return len(yaml.safe_load(payload)["products"])
     data = json.loads(payload.decode("utf-8"))
     return len(data["jsonArray"]) if source == "bizinfo" else len(data["data"])
 
@@ -48,7 +51,7 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_payloads_are_bundled_in_import_order() -> None:
     payloads = demo_payloads()
-    assert [source for source, _ in payloads] == ["bizinfo", "kstartup"]
+    assert [source for source, _ in payloads] == ["bizinfo", "kstartup", "catalog"]
     bizinfo = json.loads(payloads[0][1])
     assert {item["totCnt"] for item in bizinfo["jsonArray"]} == {len(bizinfo["jsonArray"])}
     kstartup = json.loads(payloads[1][1])

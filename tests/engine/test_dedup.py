@@ -42,3 +42,10 @@ def test_different_programs_in_the_same_window_stay_apart() -> None:
 def test_canonical_record_prefers_bizinfo_then_smallest_key() -> None:
     assert canonical_key(["kstartup:200342", "bizinfo:PBLN_2", "bizinfo:PBLN_1"]) == "bizinfo:PBLN_1"
     assert canonical_key(["web:x", "kstartup:1"]) == "kstartup:1"
+
+
+def test_always_open_notice_does_not_swallow_a_fund_named_inside_it() -> None:
+    always = Window(kind="always")
+    notice = "2026년 소상공인 정책자금 일반경영안정자금(대리대출) 하반기 추가 공급 안내"
+    assert not same_program(notice, always, "일반경영안정자금", always)
+    assert same_program("소상공인 재도전특별자금 융자 안내", always, "소상공인 재도전특별자금 융자 공고", always)
