@@ -92,31 +92,75 @@ def _about_representative(text: str, start: int, end: int) -> bool:
     return not _NOT_REP.search(window)
 
 
-def extract_rep_age(segments: list[Segment], found: Findings) -> None:
-    """Record rep_age_min / rep_age_max (inclusive years) from 대표자 age requirements."""
+# '1987. 1. 1. 이후 출생자', '1987년 1월 1일 이후 출생한', '1987년 이후 출생자': a birth-date bound.
+_BIRTH = re.compile(
+    r"(?<!\d)(?P<y>19\d{2})\s*(?:[./-]|년)\s*(?:(?P<m>\d{1,2})\s*(?:[./-]|월)\s*(?P<d>\d{1,2})\s*(?:일|\.)?)?"
+    r"\s*(?:생\s*)?(?P<side>이후|부터|이전|까지)\s*(?:출생|태어난|생)"
+)
+_REF_YEAR = re.compile(r"(?<!\d)(20[1-9]\d)(?!\d)")
+
+
+def notice_year(*texts: str) -> int | None:
+    """Return the year a notice is about: the first 20xx year in its title, else in its text."""
+    for text in texts:
+        m = _REF_YEAR.search(text or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _birth_bounds(seg: Segment, found: Findings, ref_year: int | None) -> None:
+    """Turn 'born on or after 1987-01-01' into 만 (ref_year - 1987)세 이하 in the notice's year."""
+    if ref_year is None or seg.excluded:
+        return
+    for m in _BIRTH.finditer(seg.text):
+        if not _about_representative(seg.text, m.start(), m.end()):
+            continue
+        year = int(m["y"])
+        month, day = int(m["m"] or 1), int(m["d"] or 1)
+        if m["side"] in ("이후", "부터"):
+            # Born on or after Jan 1 of `year`: at most ref_year - year years old in ref_year.
+            found.set("rep_age_max", ref_year - year - (0 if (month, day) == (1, 1) else 1), seg.line)
+        else:
+            # Born on or before Jan 1 of `year`: at least ref_year - year years old all through ref_year.
+            found.set("rep_age_min", ref_year - year - (0 if (month, day) == (1, 1) else 1), seg.line)
+
+
+def extract_rep_age(segments: list[Segment], found: Findings, *, ref_year: int | None = None) -> None:
+    """Record rep_age_min / rep_age_max (inclusive years) from 대표자 age requirements.
+
+    `ref_year` (the notice's year) converts birth-date bounds ('1987. 1. 1. 이후 출생자') into ages.
+    """
     for seg in segments:
-        taken: list[tuple[int, int]] = []
-        for m in _AGE_RANGE.finditer(seg.text):
-            if not _about_representative(seg.text, m.start(), m.end()):
-                continue
-            lo, hi = int(m["lo"]), int(m["hi"])
-            if m["hc"] == "미만":
-                hi -= 1
-            if lo >= hi:
-                continue
-            taken.append((m.start(), m.end()))
-            if seg.excluded:
-                continue  # an excluded band with both ends does not give a single bound
-            found.set("rep_age_min", lo, seg.line)
-            found.set("rep_age_max", hi, seg.line)
-        for m in _AGE_ONE.finditer(seg.text):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            if not _about_representative(seg.text, m.start(), m.end()):
-                continue
-            n = int(m["n"])
-            side, inclusive = bound_of(m["c"], excluded=seg.excluded)
-            if side == "max":
-                found.set("rep_age_max", n if inclusive else n - 1, seg.line)
-            else:
-                found.set("rep_age_min", n if inclusive else n + 1, seg.line)
+        _age_phrases(seg, found)
+    for seg in segments:
+        _birth_bounds(seg, found, ref_year)
+
+
+def _age_phrases(seg: Segment, found: Findings) -> None:
+    """Record the bounds of '만 39세 이하', '만 19세 이상 34세 이하' and '만 19~39세' in one clause."""
+    taken: list[tuple[int, int]] = []
+    for m in _AGE_RANGE.finditer(seg.text):
+        if not _about_representative(seg.text, m.start(), m.end()):
+            continue
+        lo, hi = int(m["lo"]), int(m["hi"])
+        if m["hc"] == "미만":
+            hi -= 1
+        if lo >= hi:
+            continue
+        taken.append((m.start(), m.end()))
+        if seg.excluded:
+            continue  # an excluded band with both ends does not give a single bound
+        found.set("rep_age_min", lo, seg.line)
+        found.set("rep_age_max", hi, seg.line)
+    for m in _AGE_ONE.finditer(seg.text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if not _about_representative(seg.text, m.start(), m.end()):
+            continue
+        n = int(m["n"])
+        side, inclusive = bound_of(m["c"], excluded=seg.excluded)
+        if side == "max":
+            found.set("rep_age_max", n if inclusive else n - 1, seg.line)
+        else:
+            found.set("rep_age_min", n if inclusive else n + 1, seg.line)

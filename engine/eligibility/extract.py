@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from engine.domain import Eligibility
-from engine.eligibility.age import extract_business_age, extract_rep_age
+from engine.eligibility.age import extract_business_age, extract_rep_age, notice_year
 from engine.eligibility.common import Findings
 from engine.eligibility.industries import extract_industries
 from engine.eligibility.needs import infer_needs
@@ -84,7 +84,7 @@ def _extract(
         segments, found, title=normalize(title), hashtags=hashtags, organization=organization, region_hint=region_hint
     )
     extract_business_age(segments, found)
-    extract_rep_age(segments, found)
+    extract_rep_age(segments, found, ref_year=notice_year(title, text))
     extract_employees(segments, found)
     extract_revenue(segments, found)
     extract_industries(segments, found)

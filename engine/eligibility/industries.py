@@ -46,8 +46,10 @@ _SUBCLASS = re.compile(r"유흥|사행|주점|무도|부동산\s*임대|석유�
 _INCLUDE_MARK = re.compile(
     r"(?:업|기업)\s*(?:을|를)?\s*(?:영위|경영|운영|종사|하는)|업종\s*[:：]|대상\s*업종|(?:업|기업)\s*분야\s*(?:의\s*)?(?:기업|업체|중소기업)"
     r"|업\s*(?:기업|업체|사업자|소상공인|중소기업|분야)|업체"
-    r"|업\s*(?:에\s*)?해당하는|제조\s*(?:중소)?기업"
+    r"|업\s*(?:에\s*)?해당하는|제조\s*(?:중소)?기업|주된\s*업종|주\s*업종"
 )
+# A KSIC section letter written after a name ('정보통신업(J) 영위') is an annotation: drop it before matching.
+_KSIC_NOTE = re.compile(r"\(\s*[A-U]\s*\)")
 _NO_LIMIT = re.compile(r"업종\s*(?:무관|제한\s*없)")
 
 
@@ -71,6 +73,7 @@ def extract_industries(segments: list[Segment], found: Findings) -> None:
     for seg in segments:
         text = SOHO_DEFINITION.sub(" ", seg.text)
         text = re.sub(r"\([^)]*10\s*(?:인|명)\s*미만[^)]*\)", " ", text)  # '(제조업 등은 10인 미만)'
+        text = _KSIC_NOTE.sub("", text)
         if seg.excluded:
             sections = sections_in(text)
             if sections:

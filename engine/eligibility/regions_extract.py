@@ -59,6 +59,21 @@ _IN_OWN_AREA = re.compile(
 _NOT_APPLICANT = re.compile(r"금융기관|협약\s*은행|은행|영업점|주소\s*[:：]|교육장|행사장|장소|개최|일시")
 
 
+# A place the applicant would move to ('춘천시 소재 보육센터로 이전이 가능한', '입주 예정'): it does not say
+# where the business is now, so it restricts nothing.
+_FUTURE_MOVE = re.compile(
+    r"(?:이전|이주|입주|이사)\s*(?:이|을|를|하는\s*것이)?\s*"
+    r"(?:가능|예정|희망|계획|할\s|하려|하고자|하기로|할\s*수|약정|조건)"
+)
+_FUTURE_SPAN = 30
+
+
+def _future_move(text: str, start: int, end: int) -> bool:
+    """True when the place matched at text[start:end] is where the applicant may or will move to."""
+    tail = re.split(r"[,;]|\s(?:및|또는)\s", text[end : end + _FUTURE_SPAN], maxsplit=1)[0]
+    return bool(_FUTURE_MOVE.search(text[start:end] + tail))
+
+
 def _codes(names: str) -> set[str]:
     out: set[str] = set()
     for name in re.split(r"\s*(?:[·,/]|및|또는|와|과)\s*", names):
@@ -90,12 +105,10 @@ def text_regions(segments: list[Segment]) -> tuple[set[str], str]:
         if seg.excluded or _NOT_APPLICANT.search(seg.text):
             continue
         found: set[str] = set()
-        for m in _PLACED.finditer(seg.text):
-            found |= _codes(m.group("names"))
-        for m in _PLACED_PAREN.finditer(seg.text):
-            found |= _codes(m.group("names"))
-        for m in _LOCATION_OF.finditer(seg.text):
-            found |= _codes(m.group("names"))
+        for pattern in (_PLACED, _PLACED_PAREN, _LOCATION_OF):
+            for m in pattern.finditer(seg.text):
+                if not _future_move(seg.text, m.start(), m.end()):
+                    found |= _codes(m.group("names"))
         if found:
             codes |= found
             evidence = evidence or seg.line

@@ -10,7 +10,7 @@ import re
 
 from engine.domain import Trait
 from engine.eligibility.common import Findings
-from engine.eligibility.segments import Segment
+from engine.eligibility.segments import Segment, normalize
 from engine.eligibility.size import SOHO_DEFINITION
 
 _CERT = r"\s*(?:확인서|확인|인증서?|지정서?)\s*(?:를|을)?\s*(?:보유|소지|발급|받은|취득|획득|가진|갖춘)"
@@ -99,9 +99,10 @@ _DESCRIPTIVE = re.compile(r"(?:위하여|위해|위한|합니다|습니다|드�
 
 def extract_soho(segments: list[Segment], found: Findings, *, target: str | None = None) -> None:
     """Record soho_only when the notice is only for 소상공인 (not '중소기업 및 소상공인')."""
+    label = normalize(target or "")
     for seg in segments:
-        if seg.excluded:
-            continue
+        if seg.excluded or (label and normalize(seg.line) == label):
+            continue  # the source's target category ('소상공인') is a listing label, not a stated condition
         text = seg.text
         strong = _SOHO_STRONG.search(text) and not _alternative_target(text)
         only_soho_subject = (
@@ -111,7 +112,6 @@ def extract_soho(segments: list[Segment], found: Findings, *, target: str | None
         )
         if strong or SOHO_DEFINITION.search(text) or only_soho_subject:
             found.set("soho_only", True, seg.line)
-    del target  # the source's target label alone never decides: the text has to state it
 
 
 def _alternative_target(text: str) -> bool:
@@ -131,7 +131,8 @@ _NO_REGISTRATION = re.compile(
     r"사업자\s*등록(?:증)?\s*(?:이|을)?\s*(?:없는|하지\s*않은|되지\s*않은|안\s*된|미등록)|사업자\s*미등록|미창업자"
 )
 _REGISTERED = re.compile(
-    r"사업자\s*등록(?:증)?(?:\([^)]*\))?\s*(?:이|을)?\s*(?:있는|한\s*자|된\s*자|보유|소지)|기\s*창업자"
+    r"사업자\s*등록(?:증)?(?:\([^)]*\))?\s*(?:이|을|를)?\s*(?:있는|한\s*자|된\s*자|보유|소지|완료|마친|필한|필)"
+    r"|기\s*창업자"
 )
 _OPERATING = re.compile(
     r"(?:운영|영업|영위)\s*(?:중|하고\s*있)|(?:사업장?|점포|매장|업체|가게)\s*(?:을|를)?\s*(?:운영|경영)\s*(?:하는|하고|중)"
