@@ -74,6 +74,10 @@ def dashboard_argv(port: int, address: str = DEFAULT_ADDRESS) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",  # operators get no "Deploy" button
+        "--server.fileWatcherType",
+        "none",  # a served dashboard does not reload on edits (and spends no CPU watching files)
     ]
 
 

@@ -98,7 +98,7 @@ def run_rows(runs: Sequence[CollectionRun], *, tz: ZoneInfo) -> list[dict[str, A
 def render_overview(core: Aegis) -> None:
     """Render counts, the latest programs and the latest collection runs."""
     total = count_programs(core.engine)
-    programs = list_programs(core.engine, limit=PROGRAM_LIMIT)
+    programs = list_programs(core.engine, limit=PROGRAM_LIMIT, today=core.today())
     runs = recent_runs(core.engine, limit=RUN_LIMIT)
     rows = program_rows(programs, today=core.today())
 
@@ -110,7 +110,7 @@ def render_overview(core: Aegis) -> None:
 
     st.subheader("공고 목록")
     if rows:
-        st.caption(f"최근 갱신된 공고 {len(rows):,}건 (최대 {PROGRAM_LIMIT}건)")
+        st.caption(f"마감이 가까운 순서의 공고 {len(rows):,}건 (최대 {PROGRAM_LIMIT}건)")
         st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.info(

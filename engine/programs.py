@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Program
-from engine.dedup import canonical_key
+from engine.dedup import STANDALONE_SOURCES, canonical_key
 from engine.domain import Eligibility, Funding, Window
 from engine.matching import Candidate
 
@@ -78,10 +78,26 @@ def count_programs(engine: Engine) -> int:
         return int(session.exec(select(func.count()).select_from(Program)).one())
 
 
-def list_programs(engine: Engine, *, limit: int = 200, source: str | None = None) -> list[Program]:
-    """Return the most recently updated programs, newest first."""
+def list_programs(
+    engine: Engine, *, limit: int = 200, source: str | None = None, today: dt.date | None = None
+) -> list[Program]:
+    """Return programs for browsing: open notices by nearest deadline, then always-open, past, catalog."""
     with Session(engine, expire_on_commit=False) as session:
-        query = select(Program).order_by(col(Program.updated_at).desc(), col(Program.key)).limit(limit)
+        end = col(Program.window_end)
+        passed = end < today if today is not None else sa.false()
+        query = (
+            select(Program)
+            .order_by(
+                col(Program.source).in_(STANDALONE_SOURCES),
+                col(Program.closed_at).is_not(None),
+                sa.func.coalesce(passed, sa.false()),
+                end.is_(None),
+                end,
+                col(Program.updated_at).desc(),
+                col(Program.key),
+            )
+            .limit(limit)
+        )
         if source:
             query = query.where(Program.source == source)
         return list(session.exec(query))
