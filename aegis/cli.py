@@ -159,6 +159,20 @@ def ask_cmd(
     typer.echo(f"(출처: {', '.join(out['citations']) or '없음'} · {out['provider']})")
 
 
+@app.command("draft-profile")
+def draft_profile_cmd(text: str, as_json: JsonOpt = False) -> None:
+    """Propose profile fields from a description in the user's own words (nothing is saved)."""
+    draft = _core().draft_profile(text=text)
+    out = {"fields": draft.fields, "missing": draft.missing, "provider": draft.provider}
+    if as_json:
+        _print_json(out)
+        return
+    for name, value in draft.fields.items():
+        typer.echo(f"{name}: {value}")
+    if draft.missing:
+        typer.echo(f"(아직 모르는 항목: {', '.join(draft.missing)})")
+
+
 @app.command("config")
 def config_cmd() -> None:
     """Print the effective configuration with every secret masked."""

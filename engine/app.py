@@ -28,6 +28,7 @@ from engine.web_sources import resolve_collector
 if TYPE_CHECKING:
     from engine.gateway import Gateway
     from engine.matching import Match
+    from engine.onboarding import ProfileDraft
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,12 @@ class Aegis:
         from engine.recommend import search
 
         return search(catalog=self.catalog, query=query, as_of=as_of, top=top)
+
+    def draft_profile(self, *, text: str) -> ProfileDraft:
+        """Propose profile fields from a user's own words (confirmed by the user before anything is saved)."""
+        from engine.onboarding import draft_profile
+
+        return draft_profile(text, today=self.today(), gateway=self.gateway)
 
     def check_source(self, name: str) -> None:
         """Raise UnknownSource unless `name` is a built-in collector or a stored web source."""

@@ -165,3 +165,11 @@ def test_unmigrated_database_gives_a_one_line_hint(tmp_path: Path, capsys, monke
     err = capsys.readouterr().err
     assert "aegis db upgrade" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_draft_profile_prints_fields_and_what_is_missing(db_url: str, capsys) -> None:
+    assert run(["draft-profile", "대구에서 혼자 온라인 쇼핑몰을 운영합니다", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["provider"] == "offline"
+    assert (out["fields"]["region"], out["fields"]["industry"], out["fields"]["employees"]) == ("27", "G", 0)
+    assert out["missing"] == ["founded_on"]
