@@ -14,9 +14,10 @@ _AGE_NOUN = (
     r"|영업\s*개시|(?:사업|영업|영위|운영)\s*기간)"
 )
 _SPAN = (
-    r"(?P<n{i}>\d{{1,3}}(?:\.\d)?)\s*(?P<u{i}>년|개월|일)(?:\s*(?P<m{i}>\d{{1,2}})\s*개월)?\s*(?:이|가)?\s*(?P<c{i}>"
+    r"(?P<n{i}>\d{{1,3}}(?:\.\d)?)\s*(?P<u{i}>년|개월|일)(?:\s*(?P<m{i}>\d{{1,2}})\s*개월)?\s*(?:이|가|을|를)?\s*(?P<c{i}>"
+    + r"(?:경과|초과)(?:하지|되지)\s*(?:않은|아니한)|(?:지나|넘)지\s*(?:않은|아니한)|미경과|"
     + COMPARATOR_RE
-    + r"|미경과|경과하지\s*않은|지나지\s*않은|넘지\s*않은|경과(?!하지)|지난)"
+    + r"|경과(?![하되]지)|지난)"
 )
 _SPAN1 = _SPAN.format(i=1)
 _SPAN2 = _SPAN.format(i=2)
@@ -48,8 +49,10 @@ def _months(number: str, unit: str, extra_months: str | None = None) -> int:
 
 def _comparator(word: str) -> str:
     word = re.sub(r"\s+", "", word)
-    if word in {"미경과", "경과하지않은", "지나지않은", "넘지않은"}:
-        return "미만"
+    if word.startswith(("초과", "넘지")) and word.endswith(("않은", "아니한")):
+        return "이하"  # '5년을 초과하지 않은': 5 years exactly is still in
+    if word == "미경과" or word.endswith(("않은", "아니한")):
+        return "미만"  # '5년이 경과하지 않은': on the 5th anniversary 5 years have passed
     if word in {"경과", "지난"}:
         return "이상"
     return word

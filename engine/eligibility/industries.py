@@ -49,7 +49,11 @@ _INCLUDE_MARK = re.compile(
     r"|업\s*(?:에\s*)?해당하는|제조\s*(?:중소)?기업|주된\s*업종|주\s*업종"
 )
 # A KSIC section letter written after a name ('정보통신업(J) 영위') is an annotation: drop it before matching.
-_KSIC_NOTE = re.compile(r"\(\s*[A-U]\s*\)")
+_KSIC_NOTE = re.compile(r"\((?:\s*[A-U]\s*|[^()]*(?:표준산업분류|KSIC|코드)[^()]*)\)")
+# Umbrella fields that are no KSIC section: an admitted list naming one is not a closed list of sections.
+_UMBRELLA = re.compile(
+    r"지식\s*(?:기반\s*)?서비스|콘텐츠|신산업|첨단\s*산업|뿌리\s*산업|소재\s*[·]?\s*부품|관광\s*(?:사업|산업|업)"
+)
 _NO_LIMIT = re.compile(r"업종\s*(?:무관|제한\s*없)")
 
 
@@ -79,7 +83,7 @@ def extract_industries(segments: list[Segment], found: Findings) -> None:
             if sections:
                 found.add("industries_exclude", sections, seg.line)
             continue
-        if _NO_LIMIT.search(text) or not _INCLUDE_MARK.search(text):
+        if _NO_LIMIT.search(text) or not _INCLUDE_MARK.search(text) or _UMBRELLA.search(text):
             continue
         sections = sections_in(text)
         if sections:

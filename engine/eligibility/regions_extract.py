@@ -29,6 +29,14 @@ def _place_names() -> dict[str, frozenset[str]]:
         names[name] = codes
     names["전남광주통합특별시"] = MULTI_TOKENS["전남광주"]
     names["수도권"] = frozenset({"11", "28", "41"})
+    # 권역 (groups of 시도) as notices name them.
+    names["충청권"] = frozenset({"30", "36", "43", "44"})
+    names["호남권"] = frozenset({"29", "46", "52"})
+    names["영남권"] = frozenset({"26", "27", "31", "47", "48"})
+    names["동남권"] = frozenset({"26", "31", "48"})
+    names["대경권"] = frozenset({"27", "47"})
+    names["강원권"] = frozenset({"51"})
+    names["제주권"] = frozenset({"50"})
     names["비수도권"] = ALL_SIDO - names["수도권"]
     return names
 
@@ -42,7 +50,7 @@ _LIST = rf"(?P<names>{_NAME}(?:\s*(?:[·,/]|및|또는|와|과)\s*{_NAME})*)"
 _MARK = (
     r"\s*(?:특별자치도|특별자치시|광역시|특별시)?\s*"
     r"(?:소재(?!\s*(?:영업점|은행|금융기관|지점|대학|기관))|내(?:에)?\s|관내|지역(?!\s*(?:자원|경제|사회|주민|축제|특산))"
-    r"|에\s*(?:본점|본사|주사업장|사업장|공장|지점|사업자\s*등록|사업자등록|주소|소재|거주|위치|있는|둔|두고|등록)"
+    r"|에\s*(?:본점|본사|주사업장|사업장|(?:주된\s*|주\s*)?사무소|공장|지점|사업자\s*등록|사업자등록|주소|소재|거주|위치|있는|둔|두고|등록)"
     r"|에서\s*(?:사업|영업|창업)|로\s*이전|으로\s*이전|인\s*(?:기업|업체|자|사업자|소상공인))"
 )
 _PLACED = re.compile(_LIST + _MARK)

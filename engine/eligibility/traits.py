@@ -39,7 +39,7 @@ TRAIT_PATTERNS: tuple[tuple[Trait, re.Pattern[str]], ...] = (
     (
         "disaster_affected",
         re.compile(
-            r"재해\s*확인증|재난\s*피해\s*확인서?|피해\s*사실\s*확인서?|(?:재해|재난|호우|태풍|산불|지진|화재)\s*(?:로\s*)?피해\s*(?:를\s*)?(?:입은|기업|중소기업|소상공인|업체|사업자)"
+            r"재해\s*확인증|재난\s*피해\s*확인서?|특별\s*재난\s*지역[^\n,]{0,8}피해|피해\s*사실\s*확인서?|(?:재해|재난|호우|태풍|산불|지진|화재)\s*(?:로\s*)?피해\s*(?:를\s*)?(?:입은|기업|중소기업|소상공인|업체|사업자)"
         ),
     ),
     (
@@ -59,6 +59,7 @@ TRAIT_PATTERNS: tuple[tuple[Trait, re.Pattern[str]], ...] = (
         "social_enterprise",
         re.compile(
             r"(?:예비\s*)?사회적\s*기업\s*(?:인증|지정|으로\s*(?:인증|지정))|사회적기업\s*육성법|\(예비\)\s*사회적기업"
+            r"|(?:인증|지정)\s*(?:받은\s*)?(?:예비\s*)?사회적\s*기업"
         ),
     ),
     ("veteran", re.compile(r"국가\s*유공자|보훈\s*대상자|제대\s*군인")),
@@ -69,6 +70,7 @@ TRAIT_PATTERNS: tuple[tuple[Trait, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_PERMISSIVE = re.compile(r"[^\n,]{0,8}(?:경우|포함)|[^\n,]{0,6}도\s*(?:신청|지원|참여|참가|가능|해당)")
 # Clauses that only describe the program or its costs, where a trait word is no requirement.
 _NOT_TARGET = re.compile(r"최대\s*[\d,.]+\s*(?:억|천만|만)|%p|금리|보증료|이차보전율")
 
@@ -80,8 +82,8 @@ def extract_traits(segments: list[Segment], found: Findings) -> None:
             continue
         for trait, pattern in TRAIT_PATTERNS:
             m = pattern.search(seg.text)
-            # '폐업 경험이 있는 경우 ... 신청 가능' permits; it does not require.
-            if m and not re.match(r"[^\n,]{0,8}경우", seg.text[m.end() :]):
+            # '폐업 경험이 있는 경우 ... 신청 가능', '재창업자도 신청 가능', '(재창업자 포함)' permit, not require.
+            if m and not _PERMISSIVE.match(seg.text[m.end() :]):
                 found.add("traits_required", [trait], seg.line)
 
 
@@ -89,6 +91,7 @@ def extract_traits(segments: list[Segment], found: Findings) -> None:
 _SOHO_STRONG = re.compile(
     r"소상공인\s*확인서|소상공인\s*기본법|소상공인\s*보호\s*및\s*지원에\s*관한\s*법률"
     r"|소상공인\s*(?:에\s*한함|에\s*한하여|에\s*한해|만\s*(?:신청|지원|참여|해당|대상))"
+    r"|소상공인\s*에\s*해당하는\s*(?:자|기업|업체|사업자)"
 )
 _SOHO_TAIL = re.compile(r"소상공인\s*(?:\([^)]*\))?\s*(?:으로서|에\s*한함|만)?\s*[.]?$|소상공인\s*(?:중|으로서)\s")
 _SOHO_ALTERNATIVE = re.compile(
@@ -129,13 +132,14 @@ _PRE = re.compile(r"예비\s*(?:재)?창업자|창업\s*예정자|예비\s*창�
 _PRE_BOTH = re.compile(r"\(\s*예비\s*\)\s*(?:재)?창업")
 _NO_REGISTRATION = re.compile(
     r"사업자\s*등록(?:증)?\s*(?:이|을)?\s*(?:없는|하지\s*않은|되지\s*않은|안\s*된|미등록)|사업자\s*미등록|미창업자"
+    r"|사업자\s*등록\s*(?:이\s*)?전(?:인|의|\s*단계)"
 )
 _REGISTERED = re.compile(
-    r"사업자\s*등록(?:증)?(?:\([^)]*\))?\s*(?:이|을|를)?\s*(?:있는|한\s*자|된\s*자|보유|소지|완료|마친|필한|필)"
+    r"사업자\s*등록(?:증)?(?:\([^)]*\))?\s*(?:이|을|를)?\s*(?:있는|한\s*자|된\s*자|되어\s*있는|보유|소지|완료|마친|필한|필)"
     r"|기\s*창업자"
 )
 _OPERATING = re.compile(
-    r"(?:운영|영업|영위)\s*(?:중|하고\s*있)|(?:사업장?|점포|매장|업체|가게)\s*(?:을|를)?\s*(?:운영|경영)\s*(?:하는|하고|중)"
+    r"(?:운영|영업|영위)\s*(?:중(?!소|견|앙)|하고\s*있)|(?:사업장?|점포|매장|업체|가게)\s*(?:을|를)?\s*(?:운영|경영)\s*(?:하는|하고|중)"
     r"|기존\s*사업자|사업자\s*등록\s*후\s*(?:영업|신청)|실제\s*영업"
 )
 # Another kind of applicant named next to 예비창업자: '예비창업자 및 창업 3년 이내 기업', '예비창업자와 초기 창업기업'.
