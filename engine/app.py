@@ -20,13 +20,12 @@ from sqlalchemy.engine import Engine
 from db.session import make_engine, session_scope
 from engine.domain import Profile
 from engine.errors import InvalidInput
-from engine.ingest import RunReport, ingest_batch
 from engine.recommend import ProgramCatalog
 from engine.settings import Settings
-from engine.web_sources import resolve_collector
 
 if TYPE_CHECKING:
     from engine.gateway import Gateway
+    from engine.ingest import RunReport
     from engine.matching import Match
     from engine.onboarding import ProfileDraft
 
@@ -69,8 +68,19 @@ class Aegis:
             self._gateway = Gateway.from_settings(self.settings.llm, engine=self.engine)
         return self._gateway
 
+    @property
+    def llm_configured(self) -> bool:
+        """Return whether any remote LLM provider is configured (without building the gateway)."""
+        from engine.gateway.config import build_chain
+
+        return bool(build_chain(self.settings.llm))
+
     def import_payload(self, *, source: str, payload: bytes, **options: Any) -> RunReport:
         """Parse a saved payload of `source` and store it through the same path as live collection."""
+        # Collectors (HTTP, parsers, Kiwi) load only for imports: recommend and search start faster.
+        from engine.ingest import ingest_batch
+        from engine.web_sources import resolve_collector
+
         collector = resolve_collector(self.engine, source)
         batch = collector.parse(payload, **options)
         with session_scope(self.engine) as session:
@@ -83,7 +93,7 @@ class Aegis:
         from engine.recommend import recommend
 
         polish = None
-        if self.gateway.configured:
+        if self.llm_configured:
             from engine.language import polish_explanations
 
             def polish(matches: list[Match], prof: Profile) -> list[str]:
@@ -112,6 +122,8 @@ class Aegis:
 
     def check_source(self, name: str) -> None:
         """Raise UnknownSource unless `name` is a built-in collector or a stored web source."""
+        from engine.web_sources import resolve_collector
+
         resolve_collector(self.engine, name)
 
     def ask(self, *, question: str, profile: Profile | None, as_of: dt.date) -> dict[str, Any]:
@@ -119,7 +131,7 @@ class Aegis:
         from engine.ask import ask
 
         answerer = None
-        if self.gateway.configured:
+        if self.llm_configured:
             from engine.language import gateway_answerer
 
             answerer = gateway_answerer(self.gateway)

@@ -104,7 +104,12 @@ def build_record(
         support_types=kinds,
         target=target_label,
         regions=eligibility.regions,
-        window=window if window is not None else parse_window(str(period) if period is not None else None),
+        window=window
+        if window is not None
+        else parse_window(
+            str(period) if period is not None else None,
+            year_hint=posted_at.year if posted_at else None,  # '10.5.~10.30.' carries no year
+        ),
         url=normalize_url(url),
         attachments=list(attachments),
         hashtags=tags,
