@@ -7,10 +7,11 @@ per run, and `data_source_circuit_state` for each source's breaker.
 from __future__ import annotations
 
 import threading
-import weakref
 from dataclasses import dataclass, field
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from engine.telemetry import PerRegistry
 
 CALL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 40.0)
 RUN_BUCKETS = (0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
@@ -58,46 +59,36 @@ class CollectionMetrics:
                 self.records.labels(source=source, status=status).inc(n)
 
 
-_lock = threading.Lock()
-_by_registry: weakref.WeakKeyDictionary[CollectorRegistry, CollectionMetrics] = weakref.WeakKeyDictionary()
+def _build(reg: CollectorRegistry) -> CollectionMetrics:
+    """Build the collector metrics on one registry."""
+    return CollectionMetrics(
+        calls=Counter("external_api_calls", "HTTP calls to public-data sources", ["service", "status"], registry=reg),
+        call_duration=Histogram(
+            "external_api_duration_seconds",
+            "Duration of one HTTP call to a source",
+            ["service"],
+            buckets=CALL_BUCKETS,
+            registry=reg,
+        ),
+        service_up=Gauge(
+            "external_service_status", "1 when the source answers, 0 when down", ["service"], registry=reg
+        ),
+        records=Counter("data_collection_records", "Collected records by outcome", ["source", "status"], registry=reg),
+        run_duration=Histogram(
+            "data_collection_duration_seconds",
+            "Duration of one collection run",
+            ["source"],
+            buckets=RUN_BUCKETS,
+            registry=reg,
+        ),
+        circuit=Gauge(
+            "data_source_circuit_state",
+            "Breaker state: 0 closed, 1 half-open, 2 open",
+            ["source"],
+            registry=reg,
+        ),
+    )
 
 
-def collection_metrics(registry: CollectorRegistry | None = None) -> CollectionMetrics:
-    """Return the collector metrics of a registry (default: the global one), creating them on first use."""
-    reg = REGISTRY if registry is None else registry
-    with _lock:
-        found = _by_registry.get(reg)
-        if found is None:
-            found = CollectionMetrics(
-                calls=Counter(
-                    "external_api_calls", "HTTP calls to public-data sources", ["service", "status"], registry=reg
-                ),
-                call_duration=Histogram(
-                    "external_api_duration_seconds",
-                    "Duration of one HTTP call to a source",
-                    ["service"],
-                    buckets=CALL_BUCKETS,
-                    registry=reg,
-                ),
-                service_up=Gauge(
-                    "external_service_status", "1 when the source answers, 0 when down", ["service"], registry=reg
-                ),
-                records=Counter(
-                    "data_collection_records", "Collected records by outcome", ["source", "status"], registry=reg
-                ),
-                run_duration=Histogram(
-                    "data_collection_duration_seconds",
-                    "Duration of one collection run",
-                    ["source"],
-                    buckets=RUN_BUCKETS,
-                    registry=reg,
-                ),
-                circuit=Gauge(
-                    "data_source_circuit_state",
-                    "Breaker state: 0 closed, 1 half-open, 2 open",
-                    ["source"],
-                    registry=reg,
-                ),
-            )
-            _by_registry[reg] = found
-        return found
+# The metrics of a registry (default: the process one), created on first use.
+collection_metrics = PerRegistry(_build)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from engine.telemetry import PerRegistry
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 40.0, 60.0)
 
@@ -40,30 +40,18 @@ class GatewayMetrics:
         self.circuit.labels(provider=provider).set(value)
 
 
-_lock = threading.Lock()
-_by_registry: weakref.WeakKeyDictionary[CollectorRegistry, GatewayMetrics] = weakref.WeakKeyDictionary()
+def _build(reg: CollectorRegistry) -> GatewayMetrics:
+    """Build the gateway metrics on one registry."""
+    return GatewayMetrics(
+        requests=Counter("llm_requests", "LLM attempts by provider and outcome", ["provider", "outcome"], registry=reg),
+        latency=Histogram(
+            "llm_latency_seconds", "LLM attempt latency", ["provider"], buckets=LATENCY_BUCKETS, registry=reg
+        ),
+        tokens=Counter("llm_tokens", "LLM tokens by provider and direction", ["provider", "direction"], registry=reg),
+        cost=Counter("llm_cost_usd", "LLM spend in USD by provider", ["provider"], registry=reg),
+        circuit=Gauge("llm_circuit_state", "Circuit state: 0 closed, 1 half-open, 2 open", ["provider"], registry=reg),
+    )
 
 
-def gateway_metrics(registry: CollectorRegistry | None = None) -> GatewayMetrics:
-    """Return the gateway metrics of a registry (default: the global one), creating them on first use."""
-    reg = REGISTRY if registry is None else registry
-    with _lock:
-        found = _by_registry.get(reg)
-        if found is None:
-            found = GatewayMetrics(
-                requests=Counter(
-                    "llm_requests", "LLM attempts by provider and outcome", ["provider", "outcome"], registry=reg
-                ),
-                latency=Histogram(
-                    "llm_latency_seconds", "LLM attempt latency", ["provider"], buckets=LATENCY_BUCKETS, registry=reg
-                ),
-                tokens=Counter(
-                    "llm_tokens", "LLM tokens by provider and direction", ["provider", "direction"], registry=reg
-                ),
-                cost=Counter("llm_cost_usd", "LLM spend in USD by provider", ["provider"], registry=reg),
-                circuit=Gauge(
-                    "llm_circuit_state", "Circuit state: 0 closed, 1 half-open, 2 open", ["provider"], registry=reg
-                ),
-            )
-            _by_registry[reg] = found
-        return found
+# The metrics of a registry (default: the process one), created on first use.
+gateway_metrics = PerRegistry(_build)
