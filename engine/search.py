@@ -5,6 +5,7 @@ Titles weigh more when the caller repeats their tokens (e.g. title ×3). Query t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 import bm25s
@@ -13,15 +14,19 @@ import numpy.typing as npt
 
 MIN_TERM_LEN = 2  # shorter query terms (Kiwi's 있, 곳, 후) only add noise: they are ignored
 MAX_TERM_LEN = 8  # longest substring `terms_in` looks up; Korean content morphemes are short
+MIN_DOCS_FOR_COMMON = 10  # below this, "in most documents" says nothing about a term
 
 
 class SearchIndex:
     """A BM25 (Lucene variant) index of program ids over their stored tokens."""
 
-    def __init__(self, ids: Sequence[str], vocab: dict[str, int], bm25: bm25s.BM25 | None) -> None:
+    def __init__(
+        self, ids: Sequence[str], vocab: dict[str, int], bm25: bm25s.BM25 | None, common: frozenset[str] = frozenset()
+    ) -> None:
         self._ids = list(ids)
         self._vocab = vocab
         self._bm25 = bm25
+        self.common_terms = common  # in more than half the documents: no signal for a description
         self._terms = frozenset(term for term in vocab if len(term) >= MIN_TERM_LEN)
         self._max_len = min(MAX_TERM_LEN, max((len(t) for t in self._terms), default=0))
 
@@ -30,13 +35,20 @@ class SearchIndex:
         """Return the index of (program_id, tokens) documents; tokens are used as given (already lower-cased)."""
         vocab: dict[str, int] = {}
         corpus: list[list[int]] = []
+        df: Counter[str] = Counter()
         for _, tokens in docs:
             corpus.append([vocab.setdefault(token, len(vocab)) for token in tokens if token])
+            df.update({token for token in tokens if token})
         if not vocab:
             return cls([doc_id for doc_id, _ in docs], vocab, None)
         bm25 = bm25s.BM25()
         bm25.index((corpus, vocab), create_empty_token=False, show_progress=False)
-        return cls([doc_id for doc_id, _ in docs], vocab, bm25)
+        common = (
+            frozenset(t for t, n in df.items() if n * 2 > len(docs))
+            if len(docs) >= MIN_DOCS_FOR_COMMON
+            else frozenset()
+        )
+        return cls([doc_id for doc_id, _ in docs], vocab, bm25, common)
 
     def __len__(self) -> int:
         return len(self._ids)

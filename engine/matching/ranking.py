@@ -1,7 +1,10 @@
 """Recommendation: filter by window and verdict, then rank by tier and relevance (formula below).
 
-score = tier + 0.50·shares_need + 0.10·need_coverage + 0.10·category_hint + 0.15·bm25 + 0.05·urgency + 0.05·funding
-(tier 2 eligible, 1 unknown, 0 ineligible; every term in [0, 1], so a shared need always outranks none).
+score = tier + 0.50·shares_need + 0.10·need_coverage + 0.05·category_hint + 0.10·bm25 + 0.05·urgency
+        + 0.05·funding + 0.05·local + 0.05·targeted
+(tier 2 eligible, 1 unknown, 0 ineligible; every term in [0, 1] and the extras sum to 0.45, so a shared
+need always outranks none). `local`: the program is for the profile's own 시도; `targeted`: how many
+conditions it states (a program written for businesses like this one beats one that states none).
 """
 
 from __future__ import annotations
@@ -23,10 +26,17 @@ from engine.search import SearchIndex
 TIER: dict[Verdict, float] = {"eligible": 2.0, "unknown": 1.0, "ineligible": 0.0}
 W_SHARES_NEED = 0.50  # the dev set's relevance 2 is exactly "shares a need": it must dominate
 W_COVERAGE = 0.10  # share of the profile's needs the program pays for
-W_HINT = 0.10  # the program's category / support types name a profile need
-W_BM25 = 0.15  # BM25 of the profile's description, divided by the best in this output
+W_HINT = 0.05  # the program's category / support types name a profile need
+W_BM25 = 0.10  # BM25 of the profile's description (common words dropped), divided by the best in this output
 W_URGENCY = 0.05  # open with a near deadline up, upcoming down, always neutral
 W_FUNDING = 0.05  # the source states funding terms (an amount, for money needs)
+W_LOCAL = 0.05  # a program for the profile's own 시도 (fewer applicants, written for the area)
+W_TARGETED = 0.05  # scaled by the conditions it states, up to TARGETED_CAP
+TARGETED_CAP = 3
+# Words every funding request and notice shares: they say nothing about which program fits.
+DESCRIPTION_STOPWORDS = frozenset(
+    "필요 자금 지원 사업 운영 업체 기업 신청 가능 경우 대상 관련 예정 정도 하다 있다 되다 위하다 받다 싶다".split()
+)
 URGENT_DAYS = 30
 MONEY_NEEDS = frozenset({"working_capital", "facility", "guarantee", "startup"})
 
@@ -103,6 +113,8 @@ def recommend(
         return []
     needs: frozenset[str] = frozenset(profile.needs)
     terms = index.terms_in(profile.description) if index is not None and profile.description else []
+    if index is not None:
+        terms = [t for t in terms if t not in index.common_terms and t not in DESCRIPTION_STOPWORDS]
     bm25 = index.score_all(terms) if index is not None and terms else {}
     rows: list[tuple[float, dt.date, str, Candidate, WindowStatus, tuple[str, ...]]] = []
     for cand in candidates:
@@ -120,6 +132,10 @@ def recommend(
             score += W_HINT
         if cand.funding is not None:
             score += W_FUNDING * _funding_fit(cand, needs)
+        regions = cand.eligibility.regions
+        if regions and profile.region in regions:
+            score += W_LOCAL
+        score += W_TARGETED * min(len(cand.eligibility.condition_keys()), TARGETED_CAP) / TARGETED_CAP
         rows.append((-score, cand.window.end or dt.date.max, cand.program_id, cand, status, shared))
     best_bm25 = max((bm25.get(row[2], 0.0) for row in rows), default=0.0) if bm25 else 0.0
     if best_bm25 > 0:  # normalised within this output, so the best description match gets the full weight
