@@ -206,3 +206,26 @@ def test_candidates_pickle_after_their_checks_were_compiled() -> None:
     copy = pickle.loads(pickle.dumps(seoul))
     assert copy == seoul
     assert ids(recommend(profile(region="부산"), [copy], as_of=AS_OF)) == []
+
+
+def test_program_for_the_profiles_own_region_ranks_above_a_nationwide_one() -> None:
+    local = cand("local", needs=("working_capital",), eligibility=Eligibility(regions=["11"]))
+    nationwide = cand("all", needs=("working_capital",))
+    assert ids(recommend(profile(), [nationwide, local], as_of=AS_OF)) == ["local", "all"]
+
+
+def test_program_stating_conditions_the_profile_meets_ranks_above_one_stating_none() -> None:
+    targeted = cand("targeted", needs=("working_capital",), eligibility=Eligibility(status_allowed=["operating"]))
+    generic = cand("generic", needs=("working_capital",))
+    assert ids(recommend(profile(), [generic, targeted], as_of=AS_OF)) == ["targeted", "generic"]
+
+
+def test_common_words_of_a_description_do_not_decide_the_order() -> None:
+    docs = [
+        cand(f"d{i}", needs=("working_capital",), tokens=("자금", "필요", "카페" if i == 3 else "제조"))
+        for i in range(12)
+    ]
+    index = SearchIndex.build([(c.program_id, c.tokens) for c in docs])
+    out = recommend(profile(description="카페 운영 자금이 필요합니다"), docs, as_of=AS_OF, top=3, index=index)
+    assert ids(out)[0] == "d3"
+    assert out[0].matched_terms == ("카페",)
