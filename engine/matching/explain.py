@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.matching.labels import FIELD_NAMES, SOHO_PLAIN, need_name, object_particle, trait_name
+from engine.matching.labels import FIELD_NAMES, SOHO_PLAIN, format_krw, need_name, object_particle, trait_name
 from engine.matching.model import Match
 from engine.matching.verdicts import ConditionResult
 
@@ -105,8 +105,29 @@ def window_sentence(match: Match, as_of: dt.date | None = None) -> str:
     return "접수가 끝났거나 일정이 아직 공지되지 않았습니다."
 
 
+def funding_sentence(match: Match) -> str | None:
+    """Return one sentence on the stated terms (catalog products): amount, rate, guarantee fee."""
+    funding = match.candidate.funding
+    if funding is None:
+        return None
+    parts: list[str] = []
+    if funding.max_amount_krw:
+        parts.append(f"최대 {format_krw(funding.max_amount_krw)}")
+    for label, value in (("금리", funding.interest_rate), ("보증비율", funding.guarantee_rate)):
+        if value:
+            parts.append(f"{label} {value}")
+    if funding.guarantee_fee:
+        parts.append(f"보증료 {funding.guarantee_fee}")
+    if not parts:
+        return None
+    as_of = f" ({funding.as_of.isoformat()} 기준)" if funding.as_of else ""
+    return f"지원 조건: {', '.join(parts)}{as_of}."
+
+
 def explain(match: Match, as_of: dt.date | None = None) -> str:
-    """Return the template explanation of a match: verdict in words, key reasons, deadline, what is unknown."""
+    """Return the template explanation of a match: verdict in words, key reasons, terms, deadline, unknowns."""
     sentences = _verdict_sentences(match)
+    if (terms := funding_sentence(match)) is not None:
+        sentences.append(terms)
     sentences.append(window_sentence(match, as_of))
     return " ".join(sentences)

@@ -123,3 +123,14 @@ def test_next_question_looks_only_at_the_top_results() -> None:
     assert next_question(matches, top=1) is None
     assert next_question(matches) == "representative_age"
     assert question_text("founded_on").startswith("사업자등록증의 개업일")
+
+
+def test_explanation_states_a_products_terms_and_their_date() -> None:
+    from engine.domain import Funding
+
+    product = replace(
+        cand("fund", Eligibility(), needs=("working_capital",)),
+        funding=Funding(max_amount_krw=70_000_000, interest_rate="기준금리 + 0.6%p", as_of=dt.date(2026, 7, 1)),
+    )
+    text = explain(only(profile(), product))
+    assert "지원 조건: 최대 7,000만원, 금리 기준금리 + 0.6%p (2026-07-01 기준)." in text
