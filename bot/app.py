@@ -11,7 +11,7 @@ import signal
 from typing import Any, TypeAlias
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, CommandHandler
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, MessageHandler, filters
 from telegram.request import BaseRequest
 
 from bot import handlers
@@ -52,6 +52,7 @@ def build_application(
     application = builder.build()
     application.bot_data["core"] = core
     application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_error_handler(handlers.on_error)
     return application
 

@@ -60,3 +60,10 @@ def command_update(text: str, *, chat_id: int = 4242, update_id: int = 1) -> dic
             "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
         },
     }
+
+
+def text_update(text: str, *, chat_id: int = 4242, update_id: int = 2) -> dict[str, Any]:
+    """Return the Bot API JSON of a private plain-text message."""
+    update = command_update(text, chat_id=chat_id, update_id=update_id)
+    del update["message"]["entities"]
+    return update
