@@ -173,6 +173,27 @@ def draft_profile_cmd(text: str, as_json: JsonOpt = False) -> None:
         typer.echo(f"(아직 모르는 항목: {', '.join(draft.missing)})")
 
 
+@app.command("chat")
+def chat_cmd() -> None:
+    """Talk to Aegis in the terminal, as in the Telegram bot (Ctrl-D or '종료' ends)."""
+    from engine.conversation import reply_to_description, source_labels, welcome_text
+    from engine.programs import count_programs
+
+    core = _core()
+    typer.echo(welcome_text(count_programs(core.engine), source_labels()))
+    while True:
+        try:
+            line = input("\n> ").strip()
+        except EOFError:
+            break
+        if line in ("종료", "/quit", "/exit"):
+            break
+        if line == "/start":
+            typer.echo(welcome_text(count_programs(core.engine), source_labels()))
+        elif line:
+            typer.echo(reply_to_description(core, line))
+
+
 @app.command("config")
 def config_cmd() -> None:
     """Print the effective configuration with every secret masked."""

@@ -88,6 +88,11 @@ class CollectorClass(Protocol):
         """Return the source name (a class attribute)."""
         ...
 
+    @property
+    def label(self) -> str:
+        """Return the Korean display name (a class attribute)."""
+        ...
+
     def __call__(self) -> Collector:
         """Build the collector."""
         ...

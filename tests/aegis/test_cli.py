@@ -173,3 +173,17 @@ def test_draft_profile_prints_fields_and_what_is_missing(db_url: str, capsys) ->
     assert out["provider"] == "offline"
     assert (out["fields"]["region"], out["fields"]["industry"], out["fields"]["employees"]) == ("27", "G", 0)
     assert out["missing"] == ["founded_on"]
+
+
+def test_chat_greets_and_answers_a_description_like_the_bot(
+    db_url: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    _import(tmp_path, capsys, LIST)
+    monkeypatch.setattr("sys.stdin", io.StringIO("강남구에서 2022년에 개업한 카페를 운영해요\n종료\n"))
+    assert run(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("안녕하세요! 이지스(Aegis)는")
+    assert "이렇게 이해했어요" in out
+    assert "서울시 소상공인 경영안정자금" in out

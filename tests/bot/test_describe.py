@@ -10,8 +10,8 @@ from telegram import Update
 from telegram_fakes import RecordingRequest, text_update
 
 from bot.app import build_application
-from bot.handlers import draft_reply
 from engine.app import Aegis
+from engine.conversation import draft_reply
 
 LISTING = {
     "jsonArray": [
