@@ -118,7 +118,7 @@ class Aegis:
         """Propose profile fields from a user's own words (confirmed by the user before anything is saved)."""
         from engine.onboarding import draft_profile
 
-        return draft_profile(text, today=self.today(), gateway=self.gateway)
+        return draft_profile(text, today=self.today(), gateway=self.gateway if self.llm_configured else None)
 
     def check_source(self, name: str) -> None:
         """Raise UnknownSource unless `name` is a built-in collector or a stored web source."""

@@ -36,8 +36,14 @@ def profile_text(profile: Profile) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+POLISH_LIMIT = 10  # rewrite the results a person reads; a long list keeps its templates
+
+
 def polish_explanations(gateway: Gateway, matches: list[Match], profile: Profile) -> list[str]:
-    """Return one explanation per match: the provider's rewrite where grounded, else the template."""
+    """Return one explanation per match: the provider's rewrite where grounded, else the template.
+
+    Only the first POLISH_LIMIT results are rewritten (in parallel); the rest keep their templates.
+    """
     from engine.gateway import Explanation, explain_messages, numbers_grounded
 
     facts_profile = profile_text(profile)
@@ -59,7 +65,8 @@ def polish_explanations(gateway: Gateway, matches: list[Match], profile: Profile
         return result.text
 
     async def all_of_them() -> list[str]:
-        return list(await asyncio.gather(*(one(m) for m in matches)))
+        head = await asyncio.gather(*(one(m) for m in matches[:POLISH_LIMIT]))
+        return [*head, *(m.explanation for m in matches[POLISH_LIMIT:])]
 
     return asyncio.run(all_of_them())
 
