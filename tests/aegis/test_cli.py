@@ -187,3 +187,15 @@ def test_chat_greets_and_answers_a_description_like_the_bot(
     assert out.startswith("안녕하세요! 이지스(Aegis)는")
     assert "이렇게 이해했어요" in out
     assert "서울시 소상공인 경영안정자금" in out
+
+
+def test_search_prints_the_contract_shape_and_hides_closed_programs(db_url: str, tmp_path: Path, capsys) -> None:
+    _import(tmp_path, capsys, LIST)
+    assert run(["search", "소상공인 경영안정자금", "--as-of", "2026-11-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "소상공인 경영안정자금"
+    [hit] = out["results"]
+    assert set(hit) == {"program_id", "source_ids", "title", "score"}
+    assert hit["program_id"] == "bizinfo:PBLN_000000000900001" and hit["score"] > 0
+    assert run(["search", "소상공인 경영안정자금", "--as-of", "2027-02-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"] == []
