@@ -166,10 +166,14 @@ def extract_regions(
     codes, nationwide = title_regions(title)
     if nationwide:
         return
-    if codes:
-        found.set("regions", sorted(codes), title)
-        return
     from_text, line = text_regions(segments)
+    if codes:
+        # '[전남광주] 순천시 ...': a text that places the business in part of a multi-시도 tag is narrower.
+        if from_text and from_text < codes:
+            found.set("regions", sorted(from_text), line)
+        else:
+            found.set("regions", sorted(codes), title)
+        return
     if from_text and from_text < ALL_SIDO:
         found.set("regions", sorted(from_text), line)
         return
