@@ -55,6 +55,7 @@ _UMBRELLA = re.compile(
     r"지식\s*(?:기반\s*)?서비스|콘텐츠|신산업|첨단\s*산업|뿌리\s*산업|소재\s*[·]?\s*부품|관광\s*(?:사업|산업|업)"
 )
 _NO_LIMIT = re.compile(r"업종\s*(?:무관|제한\s*없)")
+_EXCEPT = re.compile(r"\s*(?:을|를)?\s*제외(?:한|하고)")
 
 
 def sections_in(text: str) -> list[str]:
@@ -83,6 +84,14 @@ def extract_industries(segments: list[Segment], found: Findings) -> None:
             if sections:
                 found.add("industries_exclude", sections, seg.line)
             continue
+        except_ = _EXCEPT.search(text)
+        if except_:
+            # '숙박 및 음식점업을 제외한 전 업종': the sections named right before 제외한 are excluded.
+            head = re.split(r"\s중\s|[:：]|으로서", text[: except_.start()])[-1]
+            excluded = sections_in(head)
+            if excluded:
+                found.add("industries_exclude", excluded, seg.line)
+            text = text[: except_.start() - len(head)] + " " + text[except_.end() :]
         if _NO_LIMIT.search(text) or not _INCLUDE_MARK.search(text) or _UMBRELLA.search(text):
             continue
         sections = sections_in(text)

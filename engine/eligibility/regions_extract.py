@@ -38,6 +38,7 @@ def _place_names() -> dict[str, frozenset[str]]:
     names["강원권"] = frozenset({"51"})
     names["제주권"] = frozenset({"50"})
     names["비수도권"] = ALL_SIDO - names["수도권"]
+    names["수도권 외"] = names["수도권 이외"] = names["비수도권"]
     return names
 
 
