@@ -71,3 +71,24 @@ def test_provider_keeps_its_default_model_when_only_the_key_is_set(monkeypatch: 
     llm = Settings(_env_file=None).llm
     assert (llm.openai.model, llm.openai.cheap_model) == ("gpt-4.1", "gpt-4.1-mini")
     assert llm.selfhosted.model == "qwen2.5:7b-instruct"
+
+
+def _names(model: object, prefix: str = "AEGIS_") -> list[str]:
+    from pydantic import BaseModel
+
+    out: list[str] = []
+    for name in type(model).model_fields:  # type: ignore[attr-defined]
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            out.extend(_names(value, f"{prefix}{name.upper()}__"))
+        else:
+            out.append(f"{prefix}{name.upper()}")
+    return out
+
+
+def test_env_example_documents_every_setting() -> None:
+    from pathlib import Path
+
+    documented = Path(__file__).parents[2].joinpath(".env.example").read_text(encoding="utf-8")
+    missing = [name for name in _names(Settings(_env_file=None)) if f"{name}=" not in documented]
+    assert missing == []
