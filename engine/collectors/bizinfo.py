@@ -8,14 +8,12 @@ single object (documented), alias field names (`seq`, `title`, `link`, `author`,
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from engine.collectors.base import Batch, Rejection
-from engine.collectors.normalize import build_record, split_list
+from engine.collectors.normalize import build_record, parse_timestamp, split_list
 from engine.domain import Attachment, ProgramRecord
 from engine.errors import SourceAuthError, SourceFormatError, SourceUnavailable
 
@@ -23,7 +21,6 @@ if TYPE_CHECKING:
     from engine.collectors.http import SourceHttp
     from engine.settings import SourceKeys
 
-KST = ZoneInfo("Asia/Seoul")
 
 # Documented alias -> live field name.
 ALIASES = {
@@ -109,7 +106,7 @@ class BizinfoCollector:
             url=row.get("pblancUrl"),
             attachments=_attachments(row),
             hashtags=split_list(row.get("hashtags"), ","),
-            posted_at=_parse_timestamp(row.get("creatPnttm")),
+            posted_at=parse_timestamp(row.get("creatPnttm")),
             raw=row,
         )
 
@@ -169,15 +166,3 @@ def _attachments(row: dict[str, Any]) -> list[Attachment]:
         for i, name in enumerate(names):
             files.append(Attachment(name=name, url=urls[i] if i < len(urls) else None))
     return files
-
-
-def _parse_timestamp(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).replace(tzinfo=KST)
-        except ValueError:
-            continue
-    return None

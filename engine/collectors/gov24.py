@@ -6,14 +6,12 @@ region is the prefix of 소관기관명, and the v3 JA codes map straight into s
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from engine.collectors.base import Batch, Rejection
 from engine.collectors.datagokr import OdcloudPage, error_check, odcloud_page
-from engine.collectors.normalize import build_record, split_list
+from engine.collectors.normalize import build_record, parse_timestamp, split_list
 from engine.domain import BusinessStatus, Eligibility, ProgramRecord, Trait
 from engine.errors import SourceAuthError
 from engine.regions import normalize_sido, sido_for_district
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 LABEL = "보조금24"
 PER_PAGE = 1000
 MAX_PAGES = 100
@@ -133,7 +130,7 @@ class Gov24Collector:
             url=row.get("상세조회URL") or row.get("온라인신청사이트URL"),
             region_hint=None if region else "전국",
             base_eligibility=structured_eligibility(users, condition, region=region, organization=organization),
-            posted_at=_timestamp(row.get("등록일시")),
+            posted_at=parse_timestamp(row.get("등록일시")),
             raw={k: v for k, v in row.items() if k not in VOLATILE},
         )
 
@@ -237,13 +234,3 @@ def _lists_everything(page: OdcloudPage, rows: list[dict[str, Any]]) -> bool:
     unfiltered = page.match is None or page.match == page.total
     ids = {str(r.get("서비스ID")) for r in rows if r.get("서비스ID")}
     return unfiltered and page.last and page.total == len(ids)
-
-
-def _timestamp(value: Any) -> dt.datetime | None:
-    text = str(value or "").strip()
-    for fmt in ("%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).replace(tzinfo=KST)
-        except ValueError:
-            continue
-    return None

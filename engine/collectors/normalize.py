@@ -9,12 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.domain import Attachment, Eligibility, Funding, ProgramRecord, Window
 from engine.eligibility import extract_eligibility, infer_needs, parse_window
 from engine.text import clean_inline, html_to_text
 
 MAX_TITLE = 500
+KST = ZoneInfo("Asia/Seoul")
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y%m%d")
+
+
+def parse_timestamp(value: Any) -> dt.datetime | None:
+    """Return a source's local timestamp ('2026-10-07 10:21:44', '20261007102144', dates) as KST, or None."""
+    text = str(value or "").strip()
+    for fmt in TIMESTAMP_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).replace(tzinfo=KST)
+        except ValueError:
+            continue
+    return None
 
 
 def split_list(value: Any, sep: str) -> list[str]:
