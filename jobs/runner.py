@@ -25,6 +25,7 @@ from db.models import JobRequest
 from db.session import session_scope
 from engine.app import Aegis, read_payload
 from engine.errors import AegisError
+from engine.collectors.metrics import collection_metrics
 from engine.ingest import RunReport, close_expired
 from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
 from engine.runs import claim_next_job, finish_job, request_job
@@ -257,7 +258,9 @@ def run_jobs(core: Aegis, *, stop: threading.Event | None = None, runner: JobRun
     """Run the job runner until SIGTERM/SIGINT (or `stop` is set); return the exit code."""
     stop = stop or threading.Event()
     seed_sources(core.engine, core.settings)
-    # The process registry: the runner's gauges next to the collectors' and the gateway's metrics.
+    # The process registry: the runner's gauges next to the collectors' and the gateway's metrics,
+    # registered now so that /metrics lists them before the first collection.
+    collection_metrics(REGISTRY)
     runner = runner or JobRunner(core, registry=REGISTRY)
     server = None
     if core.settings.metrics.port is not None:
