@@ -81,8 +81,9 @@ def extract_business_age(segments: list[Segment], found: Findings) -> None:
 
 
 # '만 39세 이하', '만 40세 미만', '만 19세 이상 39세 이하', '만 19~39세', '만 20세 이상 ~ 만 39세 이하'.
+# A band's two ends are read together so that a party word before it covers both.
 _AGE_RANGE = re.compile(
-    r"만?\s*(?P<lo>\d{2})\s*세?\s*(?:이상)?\s*(?:~|-|부터)\s*(?:만\s*)?(?P<hi>\d{2})\s*세(?:\s*(?P<hc>이하|미만|까지))?"
+    r"만?\s*(?P<lo>\d{2})\s*세?\s*(?:이상\s*(?:~|-|부터|,)?|~|-|부터)\s*(?:만\s*)?(?P<hi>\d{2})\s*세(?:\s*(?P<hc>이하|미만|까지))?"
 )
 _AGE_ONE = re.compile(r"만?\s*(?P<n>\d{2})\s*세\s*(?P<c>이상|이하|미만|초과)")
 # An age next to these words is about employees, children or trainees, not the representative.
@@ -90,9 +91,22 @@ _NOT_REP = re.compile(r"채용|고용|근로자|직원|재직|구직|취업|인�
 _NOT_REP_WINDOW = 16
 
 
+_REP = re.compile(r"대표자?|사업주|창업자|신청자|본인")
+
+
 def _about_representative(text: str, start: int, end: int) -> bool:
-    window = text[max(0, start - _NOT_REP_WINDOW) : end + _NOT_REP_WINDOW]
-    return not _NOT_REP.search(window)
+    """True unless the words around an age name another party (the hire, an employee, a trainee).
+
+    '대표자 만 50세 이상인 소상공인(상시근로자 5인 미만 ...)': an explicit 대표자 right before the age wins
+    over a party word after it; parenthetical asides after the age say nothing about whose age it is.
+    """
+    before = text[max(0, start - _NOT_REP_WINDOW) : start]
+    after = re.sub(r"\([^()]*\)?", " ", text[end : end + _NOT_REP_WINDOW + 24])[:_NOT_REP_WINDOW]
+    rep = list(_REP.finditer(before))
+    other = list(_NOT_REP.finditer(before))
+    if rep and (not other or rep[-1].start() > other[-1].start()):
+        return True
+    return not (other or _NOT_REP.search(after))
 
 
 # '1987. 1. 1. 이후 출생자', '1987년 1월 1일 이후 출생한', '1987년 이후 출생자': a birth-date bound.
@@ -144,14 +158,14 @@ def _age_phrases(seg: Segment, found: Findings) -> None:
     """Record the bounds of '만 39세 이하', '만 19세 이상 34세 이하' and '만 19~39세' in one clause."""
     taken: list[tuple[int, int]] = []
     for m in _AGE_RANGE.finditer(seg.text):
-        if not _about_representative(seg.text, m.start(), m.end()):
-            continue
         lo, hi = int(m["lo"]), int(m["hi"])
         if m["hc"] == "미만":
             hi -= 1
         if lo >= hi:
             continue
-        taken.append((m.start(), m.end()))
+        taken.append((m.start(), m.end()))  # a band about another party hides its two ends as well
+        if not _about_representative(seg.text, m.start(), m.end()):
+            continue
         if seg.excluded:
             continue  # an excluded band with both ends does not give a single bound
         found.set("rep_age_min", lo, seg.line)

@@ -79,7 +79,9 @@ _FUTURE_SPAN = 30
 
 def _future_move(text: str, start: int, end: int) -> bool:
     """True when the place matched at text[start:end] is where the applicant may or will move to."""
-    tail = re.split(r"[,;]|\s(?:및|또는)\s", text[end : end + _FUTURE_SPAN], maxsplit=1)[0]
+    # A parenthetical aside ('사업장(본점 또는 지점) 이전') does not end the clause: drop it before cutting.
+    tail = re.sub(r"\([^()]*\)", " ", text[end : end + 3 * _FUTURE_SPAN])[:_FUTURE_SPAN]
+    tail = re.split(r"[,;]|\s(?:및|또는)\s", tail, maxsplit=1)[0]
     return bool(_FUTURE_MOVE.search(text[start:end] + tail))
 
 

@@ -127,14 +127,52 @@ def split_exclusions(text: str) -> tuple[str, list[str]]:
     return " ".join(p.strip(" ,;") for p in positive_parts).strip(), excluded
 
 
+# Bullets that open a new item even in the middle of a flattened line ('□ 지원제외 대상○ 유흥업 ...').
+_EMBEDDED_BULLETS = "□■◆◇▣▶◈○●◎☞❍❑※"
+# A table row ('| 1 | 여성기업확인서 보유 기업 | 2점 |') and the cells that make it a scoring row.
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_SCORE_CELL = re.compile(r"\|\s*[+-]?\d+(?:\.\d+)?\s*점\s*(?:\||$)")
+_SCORE_TABLE_HEAD = re.compile(r"가점|배점|감점|평가\s*(?:항목|지표|기준)|심사\s*(?:항목|기준)")
+# Section headers whose items score or rank applicants instead of admitting them.
+_SCORING_HEADER = re.compile(
+    r"^(?:선정|평가|심사)\s*(?:방법|기준|절차|방식|지표|항목)(?:\s*및\s*(?:절차|기준|방법))?\s*(?:[:：].*)?$"
+)
+
+
+def split_embedded(line: str) -> list[str]:
+    """Split a flattened line at bullets that start a new item outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(line):
+        if ch in "(（[「『":
+            depth += 1
+        elif ch in ")）]」』":
+            depth = max(0, depth - 1)
+        elif ch in _EMBEDDED_BULLETS and depth == 0 and line[start:i].strip():
+            parts.append(line[start:i].strip())
+            start = i
+    parts.append(line[start:].strip())
+    return [p for p in parts if p]
+
+
+def _lines(text: str) -> list[str]:
+    return [part for raw in (text or "").splitlines() for part in split_embedded(raw.strip())]
+
+
 def parse_notice(text: str, *, exclusions: str = "") -> Parsed:
     """Split notice text (one paragraph per line) and a separate exclusion text into segments."""
     parsed = Parsed()
     block: tuple[str, int] | None = None  # ('excl' | 'pref', header rank)
-    for raw_line in (text or "").splitlines():
-        line = raw_line.strip()
-        if not line:
-            continue
+    score_table = False  # inside a table whose header row names 가점/배점/평가 항목
+    for line in _lines(text):
+        if _TABLE_ROW.match(line):
+            score_table = score_table or bool(_SCORE_TABLE_HEAD.search(line))
+            if score_table or _SCORE_CELL.search(line):
+                parsed.preferences.append(line)
+                continue
+        else:
+            score_table = False
         norm = normalize(line)
         rank = bullet_rank(norm)
         if block is not None and rank <= block[1]:
@@ -159,6 +197,9 @@ def parse_notice(text: str, *, exclusions: str = "") -> Parsed:
                 parsed.segments.append(Segment(rest, line, excluded=True))
             else:
                 block = ("excl", min(rank, 1) if rank == 3 else rank)
+            continue
+        if rank == 0 and _SCORING_HEADER.match(body):
+            block = ("pref", rank)
             continue
         pref = _PREF_HEADER.match(body)
         if pref:

@@ -29,12 +29,24 @@ _REVENUE = re.compile(
 )
 
 
+# Staff counted for a task (참여·전담·투입 인력, 채용 인원, 교육 인원) are not the company's 상시근로자.
+_TASK_PARTY = re.compile(r"참여|전담|투입|배정|담당|채용|신규|파견|교육|수강|멘토|참가|모집")
+_TASK_WINDOW = 12
+
+
+def _company_size(text: str, start: int) -> bool:
+    """True unless the words just before a head count name staff assigned to a task."""
+    return not _TASK_PARTY.search(text[max(0, start - _TASK_WINDOW) : start])
+
+
 def extract_employees(segments: list[Segment], found: Findings) -> None:
     """Record employees_max / employees_min (Bound) from 상시근로자 phrases; the 소상공인 definition is skipped."""
     for seg in segments:
         text = SOHO_DEFINITION.sub(" ", seg.text)
         matches = list(_EMPLOYEES.finditer(text)) or list(_EMPLOYEES_BARE.finditer(text))
         for m in matches:
+            if not _company_size(text, m.start()):
+                continue
             for i in (1, 2):
                 number = m.groupdict().get(f"n{i}")
                 word = m.groupdict().get(f"c{i}")
