@@ -87,7 +87,9 @@ _AGE_RANGE = re.compile(
 )
 _AGE_ONE = re.compile(r"만?\s*(?P<n>\d{2})\s*세\s*(?P<c>이상|이하|미만|초과)")
 # An age next to these words is about employees, children or trainees, not the representative.
-_NOT_REP = re.compile(r"채용|고용|근로자|직원|재직|구직|취업|인턴|유아|아동|자녀|학생|어르신|노인|가구원")
+_NOT_REP = re.compile(
+    r"채용|고용|근로자|직원|재직|구직|취업|인턴|유아|아동|자녀|학생|어르신|노인|가구원|멘토|강사|심사위원|평가위원|코치"
+)
 _NOT_REP_WINDOW = 16
 
 

@@ -76,3 +76,7 @@ def test_a_relocation_target_with_a_parenthetical_is_no_region() -> None:
     )
     assert "regions" not in found
     assert found["business_age_max"] == AgeBound(months=60, inclusive=False)
+
+
+def test_a_mentors_age_is_no_representative_age() -> None:
+    assert "rep_age_min" not in _conditions("○ 멘토 자격: 만 40세 이상 경력 10년 이상 전문가")
