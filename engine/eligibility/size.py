@@ -29,14 +29,14 @@ _REVENUE = re.compile(
 )
 
 
-# Staff counted for a task (참여·전담·투입 인력, 채용 인원, 교육 인원) are not the company's 상시근로자.
-_TASK_PARTY = re.compile(r"참여|전담|투입|배정|담당|채용|신규|파견|교육|수강|멘토|참가|모집")
-_TASK_WINDOW = 12
+# Staff counted for a task ('참여 직원 수', '담당 직원', '채용 근로자') are not the company's 상시근로자.
+# Only a word glued to the head noun counts: '참여 대상: 상시근로자 5인 이상' is still a size bound.
+_TASK_PARTY = re.compile(r"(?:참여|전담|투입|배정|담당|채용|신규|파견|수강|참가)\s*(?:하는|할|한)?\s*$")
 
 
 def _company_size(text: str, start: int) -> bool:
-    """True unless the words just before a head count name staff assigned to a task."""
-    return not _TASK_PARTY.search(text[max(0, start - _TASK_WINDOW) : start])
+    """True unless the word right before a head count names staff assigned to a task."""
+    return not _TASK_PARTY.search(text[max(0, start - 12) : start])
 
 
 def extract_employees(segments: list[Segment], found: Findings) -> None:

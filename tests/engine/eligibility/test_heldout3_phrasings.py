@@ -80,3 +80,8 @@ def test_a_relocation_target_with_a_parenthetical_is_no_region() -> None:
 
 def test_a_mentors_age_is_no_representative_age() -> None:
     assert "rep_age_min" not in _conditions("○ 멘토 자격: 만 40세 이상 경력 10년 이상 전문가")
+
+
+def test_a_section_head_before_the_head_count_keeps_the_size_bound() -> None:
+    assert _conditions("○ 참여 대상: 상시근로자 5인 이상 기업")["employees_min"] == Bound(n=5, inclusive=True)
+    assert _conditions("○ 모집 대상: 상시근로자 50인 미만 기업")["employees_max"] == Bound(n=50, inclusive=False)
