@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlmodel import Session, select
 
 from db.models import Program, ProgramChange
@@ -71,3 +72,25 @@ def test_close_expired_closes_only_passed_dated_windows(engine) -> None:
         assert close_expired(session, today=dt.date(2026, 11, 1), now=NOW) == 1
     assert _closed_at(engine) == NOW
     assert _events(engine)[-1] == ("closed", ["window"])
+
+
+@pytest.mark.postgres
+def test_upserts_and_change_events_on_postgres(postgres_url: str) -> None:
+    from db.migrate import upgrade
+    from db.session import make_engine
+
+    upgrade(postgres_url)
+    pg = make_engine(postgres_url)
+    try:
+        assert _ingest(pg, _record()).new == 1
+        assert _ingest(pg, _record()).unchanged == 1  # idempotent: same content, nothing updated
+        report = _ingest(pg, _record(end=dt.date(2026, 11, 15)), NOW + dt.timedelta(days=1))
+        assert report.updated == 1
+        assert _events(pg) == [("new", []), ("updated", ["window"])]
+        with Session(pg) as session:
+            row = session.exec(select(Program)).one()
+        assert row.window_end == dt.date(2026, 11, 15)
+        assert row.eligibility == _record().eligibility.model_dump(mode="json")  # JSONB round trip
+        assert row.first_seen == NOW and row.last_seen == NOW + dt.timedelta(days=1)  # tz-aware UTC
+    finally:
+        pg.dispose()
