@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,7 @@ from engine.domain import ProgramRecord, Window
 from engine.text import tokenize_many
 
 log = logging.getLogger(__name__)
+KST = ZoneInfo("Asia/Seoul")
 
 # Fields whose change an alert names; anything else counts as "content".
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:억|천만|백만|만)\s*원|\d[\d,]*\s*원")
@@ -99,7 +101,8 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
             if record.closed:
                 _close(session, row, run.id, now, "the source marks recruiting over")
             continue
-        reopened = row.closed_at is not None and not record.closed
+        # A closed program listed again reopens, unless its window has simply passed (still listed late).
+        reopened = row.closed_at is not None and not record.closed and not _window_passed(record, now)
         row.last_seen = now
         if reopened:
             row.closed_at = None
@@ -128,6 +131,11 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     run.duration_ms = int((dt.datetime.now(dt.UTC) - started).total_seconds() * 1000)
     session.flush()
     return report
+
+
+def _window_passed(record: ProgramRecord, now: dt.datetime) -> bool:
+    end = record.window.end
+    return record.window.kind == "dated" and end is not None and end < now.astimezone(KST).date()
 
 
 def _unique(records: list[ProgramRecord]) -> list[ProgramRecord]:

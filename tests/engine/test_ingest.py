@@ -94,3 +94,14 @@ def test_upserts_and_change_events_on_postgres(postgres_url: str) -> None:
         assert row.first_seen == NOW and row.last_seen == NOW + dt.timedelta(days=1)  # tz-aware UTC
     finally:
         pg.dispose()
+
+
+def test_program_closed_after_its_window_stays_closed_when_listed_again(engine) -> None:
+    _ingest(engine, _record())
+    later = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)
+    with session_scope(engine) as session:
+        assert close_expired(session, today=dt.date(2026, 11, 3), now=later) == 1
+    report = _ingest(engine, _record(), later + dt.timedelta(hours=1))  # the portal still lists it
+    assert report.unchanged == 1
+    assert _closed_at(engine) == later
+    assert [kind for kind, _ in _events(engine)] == ["new", "closed"]
