@@ -106,7 +106,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
         row.last_seen = now
         if reopened:
             row.closed_at = None
-        if row.content_hash == hashes[record.key]:
+        if row.content_hash == hashes[record.key] or _sparser_copy(row, record):
             report.unchanged += 1
             if reopened:
                 _event(session, row.key, "reopened", run.id, now)
@@ -131,6 +131,18 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     run.duration_ms = int((dt.datetime.now(dt.UTC) - started).total_seconds() * 1000)
     session.flush()
     return report
+
+
+def _sparser_copy(row: Program, record: ProgramRecord) -> bool:
+    """Return whether the record is a bare listing entry of what is stored (no text; same title and window).
+
+    The documented 기업마당 shape may carry only the six required fields: it must not erase the text,
+    the conditions and the attachments a full answer stored.
+    """
+    if record.summary or record.body or not (row.summary or row.body):
+        return False
+    w = record.window
+    return (row.title, row.window_kind, row.window_start, row.window_end) == (record.title, w.kind, w.start, w.end)
 
 
 def _window_passed(record: ProgramRecord, now: dt.datetime) -> bool:

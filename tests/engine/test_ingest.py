@@ -105,3 +105,14 @@ def test_program_closed_after_its_window_stays_closed_when_listed_again(engine) 
     assert report.unchanged == 1
     assert _closed_at(engine) == later
     assert [kind for kind, _ in _events(engine)] == ["new", "closed"]
+
+
+def test_bare_listing_entry_does_not_erase_what_a_full_answer_stored(engine) -> None:
+    full = _record().model_copy(update={"summary": "창업 3년 이내 기업", "url": "https://www.k-startup.go.kr/a"})
+    _ingest(engine, full)
+    bare = _record()  # same title and window, no text (the documented shape's six fields)
+    assert _ingest(engine, bare, NOW + dt.timedelta(hours=1)).unchanged == 1
+    with Session(engine) as session:
+        row = session.exec(select(Program)).one()
+    assert row.summary == "창업 3년 이내 기업"
+    assert row.last_seen == NOW + dt.timedelta(hours=1)
