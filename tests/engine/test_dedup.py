@@ -49,3 +49,12 @@ def test_always_open_notice_does_not_swallow_a_fund_named_inside_it() -> None:
     notice = "2026년 소상공인 정책자금 일반경영안정자금(대리대출) 하반기 추가 공급 안내"
     assert not same_program(notice, always, "일반경영안정자금", always)
     assert same_program("소상공인 재도전특별자금 융자 안내", always, "소상공인 재도전특별자금 융자 공고", always)
+
+
+def test_reordered_title_words_still_merge_but_other_regions_do_not() -> None:
+    from engine.dedup import title_places
+
+    window = Window(kind="dated", start=None, end=None)
+    assert same_program("2026년 청년 창업자 초기 사업화 지원사업", window, "청년 초기창업 사업화 참여기업 모집", window)
+    assert not same_program("[서울] 청년 창업 지원", window, "[부산] 청년 창업 지원", window)
+    assert title_places("2026 대구·경북 지역혁신 R&D") == {"27", "47"}
