@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Program, ProgramChange
@@ -88,6 +89,12 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     hashes = {r.key: content_hash(r) for r in records}
     changed = [r for r in records if r.key not in existing or existing[r.key].content_hash != hashes[r.key]]
     tokens = dict(zip([r.key for r in changed], tokenize_many([search_text(r) for r in changed]), strict=True))
+    index: list[_Groups] = []
+
+    def groups() -> _Groups:
+        if not index:  # loaded only when the batch adds or moves a program
+            index.append(_Groups(session))
+        return index[0]
 
     for record in records:
         row = existing.get(record.key)
@@ -95,7 +102,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
             row = _new_row(record, hashes[record.key], " ".join(tokens[record.key]), now)
             session.add(row)
             session.flush()
-            row.group_id = _find_group(session, record, row.key)
+            row.group_id = groups().assign(record)
             _event(session, row.key, "new", run.id, now)
             report.new += 1
             if record.closed:
@@ -114,7 +121,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
         fields, detail = _diff(row, record)
         _apply(row, record, hashes[record.key], " ".join(tokens[record.key]), now)
         if "window" in fields or "title" in fields:
-            row.group_id = _find_group(session, record, row.key)
+            row.group_id = groups().assign(record)
         _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields=fields, detail=detail)
         report.updated += 1
         if record.closed and row.closed_at is None:
@@ -247,24 +254,63 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _find_group(session: Session, record: ProgramRecord, key: str) -> str:
-    """Return the group this record joins: an existing program's group, or its own key."""
-    if record.source in STANDALONE_SOURCES:
-        return key
-    window = record.window
-    # Only the compared columns: loading whole rows decoded every JSON column of every candidate (O(n²)).
-    query = select(col(Program.title), col(Program.window_start), col(Program.window_end), col(Program.group_id))
-    query = query.where(Program.key != key, Program.window_kind == window.kind)
-    query = query.where(col(Program.source).not_in(STANDALONE_SOURCES))
-    if window.kind == "dated":
-        start, end = col(Program.window_start), col(Program.window_end)
-        query = query.where(start == window.start if window.start else start.is_(None))
-        query = query.where(end == window.end if window.end else end.is_(None))
-    for title, other_start, other_end, group_id in session.exec(query):
-        other_window = Window(kind=window.kind, start=other_start, end=other_end)
-        if same_program(record.title, window, title, other_window):
-            return group_id
-    return key
+WindowKey = tuple[str, dt.date | None, dt.date | None]
+
+
+class _Groups:
+    """Stored titles by application window, read once per batch, to find the duplicate group of a record.
+
+    One query per record made a batch quadratic in round trips; the index is kept current as the batch
+    adds and changes programs.
+    """
+
+    def __init__(self, session: Session) -> None:
+        query = sa.select(
+            col(Program.key),
+            col(Program.title),
+            col(Program.window_kind),
+            col(Program.window_start),
+            col(Program.window_end),
+            col(Program.group_id),
+        ).where(col(Program.source).not_in(STANDALONE_SOURCES))
+        self._by_window: dict[WindowKey, dict[str, tuple[str, str]]] = {}
+        self._window_of: dict[str, WindowKey] = {}
+        for key, title, kind, start, end, group_id in session.execute(query):
+            self._put(key, title, (kind, start, end), group_id)
+
+    def _put(self, key: str, title: str, window: WindowKey, group_id: str) -> None:
+        previous = self._window_of.pop(key, None)
+        if previous is not None:
+            self._by_window[previous].pop(key, None)
+        self._by_window.setdefault(window, {})[key] = (title, group_id)
+        self._window_of[key] = window
+
+    def assign(self, record: ProgramRecord) -> str:
+        """Return the group `record` joins (an existing program's, or its own key) and remember the record."""
+        key = record.key
+        if record.source in STANDALONE_SOURCES:
+            return key
+        w = record.window
+        window: WindowKey = (w.kind, w.start, w.end) if w.kind == "dated" else (w.kind, None, None)
+        group = key
+        for other, (title, group_id) in self._same_window(window).items():
+            if other != key and same_program(
+                record.title, w, title, Window(kind=w.kind, start=window[1], end=window[2])
+            ):
+                group = group_id
+                break
+        self._put(key, record.title, window, group)
+        return group
+
+    def _same_window(self, window: WindowKey) -> dict[str, tuple[str, str]]:
+        if window[0] == "dated":
+            return self._by_window.get(window, {})
+        # Undated windows carry no dates: every stored program of that kind is a candidate.
+        merged: dict[str, tuple[str, str]] = {}
+        for (kind, _, _), entries in self._by_window.items():
+            if kind == window[0]:
+                merged.update(entries)
+        return merged
 
 
 def _close_missing(session: Session, source: str, seen: set[str], run_id: int | None, now: dt.datetime) -> int:

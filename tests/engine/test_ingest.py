@@ -116,3 +116,20 @@ def test_bare_listing_entry_does_not_erase_what_a_full_answer_stored(engine) -> 
         row = session.exec(select(Program)).one()
     assert row.summary == "창업 3년 이내 기업"
     assert row.last_seen == NOW + dt.timedelta(hours=1)
+
+
+def test_duplicates_within_one_batch_and_across_batches_share_a_group(engine) -> None:
+    first = _record()
+    repost = _record().model_copy(
+        update={"source": "bizinfo", "external_id": "PBLN_9", "title": "[전국] " + first.title}
+    )
+    other_round = _record(end=dt.date(2026, 11, 20)).model_copy(update={"external_id": "300002"})
+    later_copy = _record().model_copy(update={"external_id": "300009", "title": first.title + " (재공고)"})
+    with session_scope(engine) as session:
+        ingest_batch(session, Batch(source="kstartup", records=[first, repost, other_round]), now=NOW)
+    with session_scope(engine) as session:
+        ingest_batch(session, Batch(source="kstartup", records=[later_copy]), now=NOW)
+    with Session(engine) as session:
+        groups = {p.key: p.group_id for p in session.exec(select(Program))}
+    assert groups["bizinfo:PBLN_9"] == groups["kstartup:300001"] == groups["kstartup:300009"] == "kstartup:300001"
+    assert groups["kstartup:300002"] == "kstartup:300002"  # another window: never the same program
