@@ -46,13 +46,13 @@ def seed_sources(engine: Engine, settings: Settings) -> list[str]:
             if session.get(Source, name) is None:
                 session.add(Source(name=name, kind="api", schedule=cron, enabled=_key_configured(settings, name)))
                 added.append(name)
-    for name in seed_web_sources(engine):
-        with session_scope(engine) as session:
+    web = seed_web_sources(engine)
+    with session_scope(engine) as session:
+        for name in web:
             row = session.get(Source, name)
             if row is not None:
                 row.enabled = False  # unverified definitions: an operator turns them on after a scrape test
-        added.append(name)
-    return added
+    return added + web
 
 
 def enabled_schedules(engine: Engine, settings: Settings) -> list[Schedule]:

@@ -199,7 +199,7 @@ class JobRunner:
                 continue
             add(self.scheduled_collect, trigger, args=[plan.name], id=job_id, replace_existing=True)
             ids.append(job_id)
-        if self.core.gateway.configured:
+        if self.core.llm_configured:
             interval = self.core.settings.llm.health_interval_s
             add(self.check_llm_health, "interval", seconds=interval, id="llm_health", replace_existing=True)
             ids.append("llm_health")
