@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -115,8 +115,3 @@ def ask(
             named = [c.program_id for c in context.programs if c.title in text and c.program_id not in kept]
             return {"answer": text, "citations": kept + named, "provider": provider, "model": model}
     return {"answer": offline_answer(question, context), "citations": allowed, "provider": "offline", "model": None}
-
-
-def context_fences(context: Context) -> Sequence[str]:
-    """Return each program of the context as 'id: line', for prompts."""
-    return [f"{c.program_id}: {line}" for c, line in zip(context.programs, context.lines, strict=True)]

@@ -101,10 +101,3 @@ def list_programs(
         if source:
             query = query.where(Program.source == source)
         return list(session.exec(query))
-
-
-def get_programs(session: Session, keys: Sequence[str]) -> dict[str, Program]:
-    """Return the stored programs for `keys` (missing keys are absent)."""
-    if not keys:
-        return {}
-    return {p.key: p for p in session.exec(select(Program).where(col(Program.key).in_(list(keys))))}
