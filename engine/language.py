@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def program_text(match_or_candidate: Match) -> str:
+def program_text(match: Match) -> str:
     """Return the program facts an explanation may rely on."""
-    c = match_or_candidate.candidate
+    c = match.candidate
     parts = [c.title, c.organization or "", c.window.raw, c.summary]
     return "\n".join(p for p in parts if p)
 
