@@ -1,6 +1,6 @@
-"""The decision of every eligibility condition (met / unmet / unknown), without text: the single source of truth.
+"""The arithmetic behind condition outcomes (calendar months, bounds, 소상공인 caps) and the verdict rule.
 
-Ranking runs a candidate's compiled checks over every profile; `evaluate` words the same outcomes in Korean.
+The condition kinds themselves are the registry in `kinds/`; ranking runs a candidate's compiled checks.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
-from engine.domain import AgeBound, Bound, Eligibility, Profile, Verdict
+from engine.domain import AgeBound, Bound, Profile, Verdict
 from engine.regions import LEGACY_CODES
 
 Outcome = Literal["met", "unmet", "unknown"]
@@ -86,86 +86,8 @@ def soho_outcome(profile: Profile) -> Outcome:
     return "met" if employees < soho_cap(profile.industry) else "unmet"
 
 
-def _known(value: int | None, bound: Bound, upper: bool) -> Outcome:
-    if value is None:
-        return "unknown"
-    return "met" if bound_met(value, bound, upper) else "unmet"
-
-
-def _met(flag: bool) -> Outcome:
-    return "met" if flag else "unmet"
-
-
 Check = Callable[[Profile, dt.date], Outcome]
 Checks = tuple[tuple[str, Check], ...]
-
-
-def _rep_age_check(limit: int, upper: bool) -> Check:
-    def check(p: Profile, as_of: dt.date) -> Outcome:
-        age = p.representative_age
-        return "unknown" if age is None else _met(age <= limit if upper else age >= limit)
-
-    return check
-
-
-def _industries_check(listed: frozenset[str], include: bool) -> Check:
-    def check(p: Profile, as_of: dt.date) -> Outcome:
-        industry = p.industry
-        return "unknown" if industry is None else _met((industry in listed) == include)
-
-    return check
-
-
-def _traits_check(required: tuple[str, ...]) -> Check:
-    def check(p: Profile, as_of: dt.date) -> Outcome:
-        traits = p.traits
-        return "unknown" if traits is None else _met(all(t in traits for t in required))
-
-    return check
-
-
-def compile_checks(el: Eligibility) -> Checks:
-    """Return (condition key, check) for every condition `el` states, in a fixed order: the rules of FORMAT.md.
-
-    An empty list (regions, statuses, industries, traits) states no condition. Compiled once per candidate.
-    """
-    out: list[tuple[str, Check]] = []
-    if el.regions:
-        regions = list(el.regions)
-        out.append(("regions", lambda p, a: _met(region_met(regions, p.region))))
-    if el.status_allowed:
-        statuses = frozenset(el.status_allowed)
-        out.append(("status_allowed", lambda p, a: _met(p.status in statuses)))
-    if (age_max := el.business_age_max) is not None:
-        out.append(("business_age_max", lambda p, a: business_age_outcome(age_max, True, p, a)))
-    if (age_min := el.business_age_min) is not None:
-        out.append(("business_age_min", lambda p, a: business_age_outcome(age_min, False, p, a)))
-    if el.rep_age_min is not None:
-        out.append(("rep_age_min", _rep_age_check(el.rep_age_min, False)))
-    if el.rep_age_max is not None:
-        out.append(("rep_age_max", _rep_age_check(el.rep_age_max, True)))
-    if (emp_max := el.employees_max) is not None:
-        out.append(("employees_max", lambda p, a: _known(p.employees, emp_max, True)))
-    if (emp_min := el.employees_min) is not None:
-        out.append(("employees_min", lambda p, a: _known(p.employees, emp_min, False)))
-    if (rev_max := el.revenue_max_krw) is not None:
-        out.append(("revenue_max_krw", lambda p, a: _known(p.annual_revenue_krw, rev_max, True)))
-    if (rev_min := el.revenue_min_krw) is not None:
-        out.append(("revenue_min_krw", lambda p, a: _known(p.annual_revenue_krw, rev_min, False)))
-    if el.industries_include:
-        out.append(("industries_include", _industries_check(frozenset(el.industries_include), True)))
-    if el.industries_exclude:
-        out.append(("industries_exclude", _industries_check(frozenset(el.industries_exclude), False)))
-    if el.traits_required:
-        out.append(("traits_required", _traits_check(tuple(el.traits_required))))
-    if el.soho_only:
-        out.append(("soho_only", lambda p, a: soho_outcome(p)))
-    return tuple(out)
-
-
-def outcomes(el: Eligibility, p: Profile, as_of: dt.date) -> list[tuple[str, Outcome]]:
-    """Return (condition key, outcome) for every condition `el` states, in a fixed order."""
-    return [(key, check(p, as_of)) for key, check in compile_checks(el)]
 
 
 def verdict_from(results: list[tuple[str, Outcome]]) -> Verdict:
@@ -177,11 +99,6 @@ def verdict_from(results: list[tuple[str, Outcome]]) -> Verdict:
         if outcome == "unknown":
             verdict = "unknown"
     return verdict
-
-
-def verdict_of(eligibility: Eligibility, profile: Profile, as_of: dt.date) -> Verdict:
-    """Return only the verdict (no reasons)."""
-    return verdict_of_checks(compile_checks(eligibility), profile, as_of)
 
 
 def verdict_of_checks(checks: Checks, profile: Profile, as_of: dt.date) -> Verdict:

@@ -7,37 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.matching.labels import FIELD_NAMES, SOHO_PLAIN, format_krw, need_name, object_particle, trait_name
+from engine.matching.kinds import KIND_BY_KEY
+from engine.matching.labels import FIELD_NAMES, format_krw, need_name, object_particle
 from engine.matching.model import Match
 from engine.matching.verdicts import ConditionResult
 
-CONDITION_LABELS: dict[str, str] = {
-    "regions": "지역",
-    "status_allowed": "사업 상태",
-    "business_age_max": "업력",
-    "business_age_min": "업력",
-    "rep_age_min": "대표자 나이",
-    "rep_age_max": "대표자 나이",
-    "employees_max": "상시근로자 수",
-    "employees_min": "상시근로자 수",
-    "revenue_max_krw": "매출액",
-    "revenue_min_krw": "매출액",
-    "industries_include": "업종",
-    "industries_exclude": "업종",
-    "traits_required": "자격",
-    "soho_only": SOHO_PLAIN,
-}
-
 
 def _label(match: Match, result: ConditionResult) -> str:
-    if result.key == "traits_required" and match.candidate.eligibility.traits_required:
-        return "·".join(trait_name(t) for t in match.candidate.eligibility.traits_required) + " 자격"
-    if result.key == "soho_only":
-        # Name the cap that applies to this business; both caps when its industry is what is missing.
-        if result.outcome == "unknown" and result.profile_field == "industry":
-            return SOHO_PLAIN
-        return f"소상공인({result.rule} 사업자)" if result.rule else SOHO_PLAIN
-    return CONDITION_LABELS.get(result.key, result.key)
+    kind = KIND_BY_KEY.get(result.key)
+    if kind is None:
+        return result.key
+    if kind.short_label is not None:
+        return kind.short_label(match.candidate.eligibility, result.rule, result.outcome, result.profile_field)
+    return kind.label
 
 
 def _labels(match: Match, outcome: str) -> list[str]:

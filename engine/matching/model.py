@@ -8,7 +8,8 @@ from functools import cached_property
 from typing import Any
 
 from engine.domain import Eligibility, Funding, Verdict, Window, WindowStatus
-from engine.matching.conditions import Checks, compile_checks
+from engine.matching.conditions import Checks
+from engine.matching.kinds import compile_checks
 from engine.matching.verdicts import Evaluation
 from engine.matching.window import deadline_of
 
