@@ -21,7 +21,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy engine db
+	$(BIN)/mypy engine db aegis bot dashboard jobs streamlit_app.py
 
 test: check
 	$(BIN)/pytest

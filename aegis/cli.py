@@ -26,14 +26,9 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YY
 
 
 def _core() -> Any:
-    from engine.app import Aegis
-    from engine.settings import Settings
+    from engine.app import build_core
 
-    try:
-        settings = Settings()
-    except ValueError as exc:
-        raise InvalidInput(f"configuration error: {exc}") from exc
-    return Aegis.build(settings)
+    return build_core()
 
 
 def _print_json(data: Any) -> None:
@@ -44,9 +39,10 @@ def _print_json(data: Any) -> None:
 def db_upgrade() -> None:
     """Create or migrate the schema of AEGIS_DATABASE_URL (idempotent)."""
     from db.migrate import upgrade
-    from engine.settings import Settings, redact_url_password
+    from engine.app import load_settings
+    from engine.settings import redact_url_password
 
-    settings = Settings()
+    settings = load_settings()
     upgrade(settings.database_url)
     typer.echo(f"database at head: {redact_url_password(settings.database_url)}", err=True)
 
@@ -90,7 +86,7 @@ def collect_cmd(source: str, as_json: JsonOpt = False) -> None:
 
     core = _core()
     core.check_source(source)
-    report = asyncio.run(collect_source(name=source, settings=core.settings, engine=core.engine))
+    report = asyncio.run(collect_source(name=source, settings=core.settings, engine=core.db))
     if as_json:
         _print_json(report.as_json())
     else:
@@ -180,7 +176,7 @@ def chat_cmd() -> None:
     from engine.programs import count_programs
 
     core = _core()
-    typer.echo(welcome_text(count_programs(core.engine), source_labels()))
+    typer.echo(welcome_text(count_programs(core.db), source_labels()))
     while True:
         try:
             line = input("\n> ").strip()
@@ -189,7 +185,7 @@ def chat_cmd() -> None:
         if line in ("종료", "/quit", "/exit"):
             break
         if line == "/start":
-            typer.echo(welcome_text(count_programs(core.engine), source_labels()))
+            typer.echo(welcome_text(count_programs(core.db), source_labels()))
         elif line:
             typer.echo(reply_to_description(core, line))
 
@@ -197,9 +193,10 @@ def chat_cmd() -> None:
 @app.command("config")
 def config_cmd() -> None:
     """Print the effective configuration with every secret masked."""
-    from engine.settings import Settings, masked_config
+    from engine.app import load_settings
+    from engine.settings import masked_config
 
-    _print_json(masked_config(Settings()))
+    _print_json(masked_config(load_settings()))
 
 
 def _register_fronts() -> None:

@@ -42,19 +42,13 @@ def summary_line(report: RunReport) -> str:
 @demo_app.command("load")
 def load_cmd() -> None:
     """Import the bundled demo snapshot (idempotent: a second run adds nothing)."""
-    from engine.app import Aegis
-    from engine.errors import InvalidInput
-    from engine.settings import Settings
+    from engine.app import build_core
 
-    try:
-        settings = Settings()
-    except ValueError as exc:
-        raise InvalidInput(f"configuration error: {exc}") from exc
-    core = Aegis.build(settings)
+    core = build_core()
     try:
         for report in import_demo(core):
             typer.echo(summary_line(report))
             for error in report.errors:
                 typer.echo(f"  거부 {error}", err=True)
     finally:
-        core.engine.dispose()
+        core.db.dispose()

@@ -34,18 +34,15 @@ DEFAULT_ADDRESS = "127.0.0.1"  # the dashboard has no login: only this machine b
 
 
 def _settings() -> Settings:
-    from engine.settings import Settings
+    from engine.app import load_settings
 
-    try:
-        return Settings()
-    except ValueError as exc:
-        raise InvalidInput(f"configuration error: {exc}") from exc
+    return load_settings()
 
 
 def _core() -> Aegis:
-    from engine.app import Aegis
+    from engine.app import build_core
 
-    return Aegis.build(_settings())
+    return build_core(_settings())
 
 
 def child_env() -> dict[str, str]:

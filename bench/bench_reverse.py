@@ -63,11 +63,11 @@ COLUMNS = ("id", "status", "region", "industry", "founded_on", "employees", "ann
 
 
 def load_sqlite(engine: sa.Engine, n: int) -> None:
-    cols = ", ".join(COLUMNS) + ", needs, alerts_enabled, updated_at"
-    marks = ", ".join("?" for _ in COLUMNS) + ", '[]', 1, ?"
+    cols = ", ".join(COLUMNS) + ", needs, state, source, onboarded_at, updated_at"
+    marks = ", ".join("?" for _ in COLUMNS) + ", '[]', 'active', 'import', ?, ?"
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
-        raw.executemany(f"INSERT INTO users ({cols}) VALUES ({marks})", ((*r, r[-1]) for r in rows(n)))
+        raw.executemany(f"INSERT INTO users ({cols}) VALUES ({marks})", ((*r, r[-1], r[-1]) for r in rows(n)))
 
 
 def load_postgres(engine: sa.Engine, n: int) -> None:
@@ -75,10 +75,12 @@ def load_postgres(engine: sa.Engine, n: int) -> None:
         raw = conn.connection.driver_connection
         with (
             raw.cursor() as cur,
-            cur.copy(f"COPY users ({', '.join(COLUMNS)}, needs, alerts_enabled, updated_at) FROM STDIN") as copy,
+            cur.copy(
+                f"COPY users ({', '.join(COLUMNS)}, needs, state, source, onboarded_at, updated_at) FROM STDIN"
+            ) as copy,
         ):
             for r in rows(n):
-                copy.write_row((*r, "[]", True, r[-1]))
+                copy.write_row((*r, "[]", "active", "import", r[-1], r[-1]))
         conn.execute(sa.text("ANALYZE users"))
 
 

@@ -32,7 +32,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
     # The engine's DB calls are synchronous; keep them off the event loop.
-    count = await asyncio.to_thread(count_programs, _core(context).engine)
+    count = await asyncio.to_thread(count_programs, _core(context).db)
     await update.effective_message.reply_text(welcome_text(count, source_labels()))
 
 

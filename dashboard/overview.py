@@ -97,9 +97,9 @@ def run_rows(runs: Sequence[CollectionRun], *, tz: ZoneInfo) -> list[dict[str, A
 
 def render_overview(core: Aegis) -> None:
     """Render counts, the latest programs and the latest collection runs."""
-    total = count_programs(core.engine)
-    programs = list_programs(core.engine, limit=PROGRAM_LIMIT, today=core.today())
-    runs = recent_runs(core.engine, limit=RUN_LIMIT)
+    total = count_programs(core.db)
+    programs = list_programs(core.db, limit=PROGRAM_LIMIT, today=core.today())
+    runs = recent_runs(core.db, limit=RUN_LIMIT)
     rows = program_rows(programs, today=core.today())
 
     open_now = sum(1 for row in rows if row["접수 상태"] in ("접수 중", "상시 접수"))

@@ -60,8 +60,8 @@ class Program(SQLModel, table=True):
     posted_at: dt.datetime | None = _when(nullable=True)
     first_seen: dt.datetime = _when()
     last_seen: dt.datetime = _when()
-    updated_at: dt.datetime = _when()
-    closed_at: dt.datetime | None = _when(nullable=True)
+    updated_at: dt.datetime = _when(index=True)  # indexed: the catalogue's change stamp reads its max
+    closed_at: dt.datetime | None = _when(nullable=True, index=True)
     group_id: str = Field(index=True, max_length=200)  # key of the group's canonical record
 
 
@@ -121,7 +121,12 @@ class CollectionRun(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A user and their business profile; the profile columns are indexed for reverse matching."""
+    """A user and their business profile; the profile columns are indexed for reverse matching.
+
+    `status` is the business status of the profile (operating | pre_founder); `state` is the
+    account's (active | inactive: blocked the bot or unsubscribed). Only users with `onboarded_at`
+    set have a complete profile and are matched for alerts.
+    """
 
     __tablename__ = "users"
     __table_args__ = (sa.Index("ix_users_match", "region", "status", "industry"),)
@@ -129,8 +134,9 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     telegram_chat_id: int | None = Field(default=None, unique=True, sa_type=sa.BigInteger)  # ids exceed int32
     display_name: str | None = None
+    state: str = Field(default="active", max_length=10, index=True)  # active | inactive
     status: str = Field(default="operating", max_length=12)
-    region: str = Field(max_length=2)
+    region: str | None = Field(default=None, max_length=2)
     district: str | None = None
     industry: str | None = Field(default=None, max_length=1)
     industry_detail: str | None = None
@@ -141,28 +147,134 @@ class User(SQLModel, table=True):
     traits: list[str] | None = _json(None)
     needs: list[str] = _json([], nullable=False)
     description: str | None = None
-    alerts_enabled: bool = True
+    source: str = Field(default="telegram", max_length=20)  # telegram | import | chat | dashboard
+    consented_at: dt.datetime | None = _when(nullable=True)  # 개인정보 수집·이용 동의 (or on file, for imports)
+    onboarded_at: dt.datetime | None = _when(nullable=True)  # profile complete: alerts start from here
     blocked_at: dt.datetime | None = _when(nullable=True)
     created_at: dt.datetime = _when()
     updated_at: dt.datetime = _when()
 
 
-class Delivery(SQLModel, table=True):
-    """The outbox: one message to one user over one channel, sent at most once."""
+class Contact(SQLModel, table=True):
+    """One alert channel of a user: a Telegram chat, an email address or a phone number."""
 
-    __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("user_id", "channel", "dedupe_key"),)
+    __tablename__ = "contacts"
+    __table_args__ = (sa.UniqueConstraint("channel", "address"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    channel: str = Field(default="telegram", max_length=20)
-    dedupe_key: str = Field(max_length=200)
+    channel: str = Field(max_length=10)  # telegram | email | sms
+    address: str = Field(max_length=320)  # chat id, email address, or phone digits (01012345678)
+    verified: bool = False
+    verify_code_hash: str | None = Field(default=None, max_length=128)  # sha256 of the code sent
+    verify_expires_at: dt.datetime | None = _when(nullable=True)
+    verify_attempts: int = 0
+    created_at: dt.datetime = _when()
+    verified_at: dt.datetime | None = _when(nullable=True)
+
+
+class AlertPreference(SQLModel, table=True):
+    """How and when a user wants alerts; one row per user (defaults when absent)."""
+
+    __tablename__ = "alert_preferences"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    enabled: bool = True
+    mode: str = Field(default="immediate", max_length=10)  # immediate | digest
+    digest_hour: int = 9  # Asia/Seoul hour of the daily digest
+    quiet_hours: str | None = Field(default=None, max_length=10)  # "22-08", "off"; None = the setting's default
+    include_unknown: bool = True  # strictness: also programs whose eligibility is 확인 필요
+    channels: list[str] | None = _json(None)  # None = every verified contact
+    updated_at: dt.datetime = _when()
+
+
+class SavedProgram(SQLModel, table=True):
+    """A program a user saved: deadline reminders (D-7, D-3, D-1) and change alerts follow it."""
+
+    __tablename__ = "saved_programs"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    program_key: str = Field(foreign_key="programs.key", primary_key=True, ondelete="CASCADE", max_length=200)
+    saved_at: dt.datetime = _when()
+
+
+class Feedback(SQLModel, table=True):
+    """A user's reaction to a recommended program (👍/👎, 관심 없음 with a reason); used in ranking."""
+
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    program_key: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=20)  # up | down | not_interested
+    reason: str | None = Field(default=None, max_length=20)  # industry | received | small | other
+    comment: str | None = None
+    created_at: dt.datetime = _when()
+
+
+class Alert(SQLModel, table=True):
+    """One thing a user should be told about one program, queued once (unique `dedupe_key`).
+
+    The match job writes these in the same transaction as its progress mark; the outbox job turns
+    them into per-channel deliveries (one per alert, or one digest for several).
+    """
+
+    __tablename__ = "alerts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    program_key: str = Field(foreign_key="programs.key", index=True, ondelete="CASCADE", max_length=200)
+    kind: str = Field(max_length=20)  # new | changed | reminder_d7 | reminder_d3 | reminder_d1
+    verdict: str = Field(default="eligible", max_length=10)  # eligible | unknown
+    detail: dict[str, Any] = _json({}, nullable=False)
+    dedupe_key: str = Field(max_length=300, unique=True)  # user:program:kind:window
+    created_at: dt.datetime = _when(index=True)
+    queued_at: dt.datetime | None = _when(nullable=True, index=True)  # turned into deliveries
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one message to one user over one channel, sent at most once.
+
+    Workers claim due rows (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the lease columns), send,
+    and mark the row sent in the same transaction that records the provider's answer.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "channel", "dedupe_key"),
+        sa.Index("ix_deliveries_due", "channel", "status", "available_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="CASCADE")
+    channel: str = Field(default="telegram", max_length=20)  # telegram | email | sms
+    address: str | None = Field(default=None, max_length=320)  # chat id / email / phone at queue time
+    kind: str = Field(default="alert", max_length=20)  # alert | digest | reminder | verification | broadcast | ops
+    dedupe_key: str = Field(max_length=300)
     payload: dict[str, Any] = _json({}, nullable=False)
-    status: str = Field(default="pending", max_length=10, index=True)  # pending | sent | failed | dead
+    status: str = Field(default="pending", max_length=10, index=True)  # pending | accepted | sent | failed | dead
+    available_at: dt.datetime = _when()  # not before: quiet hours and retry backoff push it later
+    lease_owner: str | None = Field(default=None, max_length=100)
+    lease_until: dt.datetime | None = _when(nullable=True)
     attempts: int = 0
     last_error: str | None = None
+    error_class: str | None = Field(default=None, max_length=50)
+    provider_ref: str | None = Field(default=None, max_length=200)  # Telegram message id, SENS requestId
     created_at: dt.datetime = _when()
     sent_at: dt.datetime | None = _when(nullable=True)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where one conversation stands (onboarding step, pending choices), so a restart loses nothing."""
+
+    __tablename__ = "conversation_states"
+
+    key: str = Field(primary_key=True, max_length=100)  # "telegram:<chat id>", "chat:<name>", "preview:<id>"
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="CASCADE")
+    step: str = Field(default="start", max_length=40)
+    data: dict[str, Any] = _json({}, nullable=False)
+    version: int = 0  # optimistic concurrency: bumped on every write
+    updated_at: dt.datetime = _when()
 
 
 class LLMCall(SQLModel, table=True):
@@ -250,3 +362,21 @@ class JobRequest(SQLModel, table=True):
     started_at: dt.datetime | None = _when(nullable=True)
     finished_at: dt.datetime | None = _when(nullable=True)
     result: dict[str, Any] = _json({}, nullable=False)
+
+
+class CatalogSnapshot(SQLModel, table=True):
+    """The serving catalogue (candidates and search index) pickled for the next process to load.
+
+    Written by Aegis itself at the end of an import or collection (and by the first process that had
+    to rebuild); `stamp` identifies the programs table it was built from, `format` the code's shapes.
+    Valid for dates whose cutoff lies in [cutoff_from, cutoff_until) (None = unbounded).
+    """
+
+    __tablename__ = "catalog_snapshots"
+
+    stamp: str = Field(primary_key=True, max_length=200)
+    format: str = Field(max_length=64)
+    cutoff_from: dt.datetime | None = _when(nullable=True)
+    cutoff_until: dt.datetime | None = _when(nullable=True)
+    built_at: dt.datetime = _when()
+    data: bytes = Field(sa_type=sa.LargeBinary)

@@ -37,18 +37,49 @@ class Aegis:
     """Everything a front end needs, built once: settings, the DB engine and lazily the gateway."""
 
     settings: Settings
-    engine: Engine
+    db: Engine
     catalog: ProgramCatalog = field(init=False)
     _gateway: Gateway | None = field(default=None, init=False, repr=False)
+    _base_settings: Settings = field(init=False, repr=False)
+    _overrides_seen: tuple[int, str | None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.catalog = ProgramCatalog(self.engine)
+        self.catalog = ProgramCatalog(self.db)
+        self._base_settings = self.settings
+
+    def reload_settings(self) -> bool:
+        """Apply operators' stored overrides when they changed since the last call; return whether they did.
+
+        Long-running processes (job runner, bot, dashboard) call this periodically, so a change made in
+        the dashboard takes effect without a restart. The gateway is rebuilt on its next use.
+        """
+        from engine.overrides import effective_settings, overrides_version
+
+        version = overrides_version(self.db)
+        if version == self._overrides_seen:
+            return False
+        first = self._overrides_seen is None
+        self._overrides_seen = version
+        settings = effective_settings(self._base_settings, self.db)
+        if first and settings == self.settings:
+            return False
+        self.settings = settings
+        self._gateway = None
+        log.info("settings reloaded from the database (%d overrides)", version[0])
+        return True
+
+    def set_setting(self, *, key: str, value: Any, actor: str) -> None:
+        """Store an operator's override (validated, audited) and apply it to this process at once."""
+        from engine.overrides import set_setting
+
+        set_setting(self.db, base=self._base_settings, key=key, value=value, actor=actor)
+        self.reload_settings()
 
     @classmethod
     def build(cls, settings: Settings | None = None) -> Aegis:
         """Build the core from settings (read from the environment when not given)."""
-        settings = settings or Settings()
-        return cls(settings=settings, engine=make_engine(settings.database_url))
+        settings = settings or load_settings()
+        return cls(settings=settings, db=make_engine(settings.database_url))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,7 +96,7 @@ class Aegis:
         if self._gateway is None:
             from engine.gateway import Gateway
 
-            self._gateway = Gateway.from_settings(self.settings.llm, engine=self.engine)
+            self._gateway = Gateway.from_settings(self.settings.llm, engine=self.db)
         return self._gateway
 
     @property
@@ -81,9 +112,9 @@ class Aegis:
         from engine.ingest import ingest_batch
         from engine.web_sources import resolve_collector
 
-        collector = resolve_collector(self.engine, source)
+        collector = resolve_collector(self.db, source)
         batch = collector.parse(payload, **options)
-        with session_scope(self.engine) as session:
+        with session_scope(self.db) as session:
             return ingest_batch(session, batch, now=dt.datetime.now(dt.UTC), mode="import")
 
     def recommend(
@@ -124,7 +155,7 @@ class Aegis:
         """Raise UnknownSource unless `name` is a built-in collector or a stored web source."""
         from engine.web_sources import resolve_collector
 
-        resolve_collector(self.engine, name)
+        resolve_collector(self.db, name)
 
     def ask(self, *, question: str, profile: Profile | None, as_of: dt.date) -> dict[str, Any]:
         """Answer a funding question with cited programs (offline when no LLM answers)."""
@@ -136,6 +167,28 @@ class Aegis:
 
             answerer = gateway_answerer(self.gateway)
         return ask(catalog=self.catalog, question=question, profile=profile, as_of=as_of, answerer=answerer)
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment and `.env`; an invalid value is bad input, in one line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        env_name = "AEGIS_" + "__".join(str(p).upper() for p in first["loc"])
+        raise InvalidInput(
+            f"invalid setting {env_name}: {first['msg']}",
+            user_message=f"설정값을 확인해 주세요: {env_name} (AEGIS_* 환경 변수, .env)",
+        ) from exc
+    except ValueError as exc:
+        raise InvalidInput(
+            f"configuration error: {exc}", user_message="설정값(AEGIS_* 환경 변수, .env)을 확인해 주세요."
+        ) from exc
+
+
+def build_core(settings: Settings | None = None) -> Aegis:
+    """Build the core object once per entry point (the one composition root of every front end)."""
+    return Aegis.build(settings or load_settings())
 
 
 def read_payload(path: Path) -> bytes:

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///./data/aegis.db"
+from db.config import DEFAULT_DATABASE_URL
+
 DEFAULT_CHAIN = ("openai", "anthropic", "gemini", "selfhosted")
 PLACEHOLDER_SECRETS = frozenset({"changethis", "changeme", "change-me", "placeholder", "secret", "xxx", "todo"})
 
@@ -88,11 +89,109 @@ class LLMSettings(BaseModel):
         return [name for name in value if name != "offline"]
 
 
+def _split_csv(value: Any) -> Any:
+    """Split "a, b" into ["a", "b"] (environment lists are comma-separated)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
 class TelegramSettings(BaseModel):
-    """The Telegram bot."""
+    """The Telegram bot: long polling by default, a webhook behind a load balancer as an option."""
 
     bot_token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = None  # set: webhook mode (public HTTPS URL Telegram posts updates to)
+    webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token, checked on every update
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    metrics_port: int | None = None  # the bot process serves its own /metrics here
+    send_rate_per_s: float = 28.0  # overall cap, under Telegram's ~30 msg/s
+    per_chat_interval_s: float = 1.0  # at most one message a second to one chat
+
+
+class SmtpSettings(BaseModel):
+    """Email alerts and verification mail over SMTP (STARTTLS on 587, or implicit TLS on 465)."""
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: SecretStr | None = None
+    from_: str | None = Field(default=None, alias="from")
+    starttls: bool = True  # false for a local relay
+    ssl: bool = False  # implicit TLS (port 465)
+    timeout_s: float = 20.0
+
+    model_config = {"populate_by_name": True}
+
+
+class SensSettings(BaseModel):
+    """SMS alerts through NCP SENS v2 (the sender number must be registered with SENS first)."""
+
+    access_key: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    service_id: str | None = None
+    from_number: str | None = None
+    base_url: str = "https://sens.apigw.ntruss.com"
+    timeout_s: float = 20.0
+
+
+class AlertSettings(BaseModel):
+    """Push alerts: quiet hours, retries, dead-lettering and the default digest hour."""
+
+    quiet_hours: str = "22-08"  # Asia/Seoul, start-end hours; "off" disables
+    max_attempts: int = 5  # a delivery is dead-lettered after this many failed attempts
+    retry_backoff_s: float = 60.0  # first retry pause, doubled per attempt
+    lease_s: float = 120.0  # a claimed delivery returns to the queue after this (a crashed worker)
+    digest_hour: int = 9
+    reminder_hour: int = 9  # D-7, D-3, D-1 reminders at this hour (Asia/Seoul)
+    public_url: str | None = None  # base URL of links in mail (e.g. email verification)
+
+
+class DashboardSettings(BaseModel):
+    """Operator login for the Streamlit dashboard."""
+
+    password_hash: SecretStr | None = None  # from `aegis hash-password`
+    operator_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)  # OIDC (st.login) allow-list
+    session_minutes: int = 480
+    max_failed_logins: int = 5  # per 15 minutes, then logins wait
+
+    @field_validator("operator_emails", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return [email.lower() for email in _split_csv(value)]
+
+
+class OperatorSettings(BaseModel):
+    """Operators: Telegram chats with operator commands and service-down alerts, and their email."""
+
+    telegram_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("telegram_chat_ids", "emails", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+
+class VaultSettings(BaseModel):
+    """Optional HashiCorp Vault KV v2 secret store (secrets not set in the environment are read there)."""
+
+    url: str | None = None
+    token: SecretStr | None = None
+    mount: str = "secret"
+    path: str = "aegis"
+
+
+class RetentionSettings(BaseModel):
+    """How long housekeeping keeps rows (days); purged daily by the job runner."""
+
+    raw_payload_days: int = 180
+    llm_call_days: int = 90
+    delivery_days: int = 180
+    job_run_days: int = 90
 
 
 class SourceKeys(BaseModel):
@@ -116,6 +215,7 @@ class SourceKeys(BaseModel):
 class MetricsSettings(BaseModel):
     """Prometheus exposition of `aegis jobs`."""
 
+    host: str = "127.0.0.1"
     port: int | None = None
 
 
@@ -134,12 +234,25 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "Asia/Seoul"
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     dashboard_port: int = 8501
     llm: LLMSettings = Field(default_factory=LLMSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     sources: SourceKeys = Field(default_factory=SourceKeys)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    sens: SensSettings = Field(default_factory=SensSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    operators: OperatorSettings = Field(default_factory=OperatorSettings)
+    vault: VaultSettings = Field(default_factory=VaultSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -63,7 +63,7 @@ def collect(core: Aegis, source: str) -> RunReport:
 
     from engine.collect import collect_source
 
-    return asyncio.run(collect_source(name=source, settings=core.settings, engine=core.engine))
+    return asyncio.run(collect_source(name=source, settings=core.settings, engine=core.db))
 
 
 def _collect_job(core: Aegis, args: dict[str, Any]) -> dict[str, Any]:
@@ -99,13 +99,13 @@ def drain_requests(
     """Run queued job requests oldest first until the queue is empty or `limit` ran; return how many."""
     ran = 0
     while ran < limit:
-        job = claim_next_job(core.engine, now=clock())
+        job = claim_next_job(core.db, now=clock())
         if job is None or job.id is None:
             break
         ok, result = run_job(core, job)
         if on_done is not None:  # before the outcome is visible, so metrics never lag behind the table
             on_done(ok)
-        finish_job(core.engine, job_id=job.id, ok=ok, result=result, now=clock())
+        finish_job(core.db, job_id=job.id, ok=ok, result=result, now=clock())
         ran += 1
     return ran
 
@@ -148,7 +148,7 @@ class JobRunner:
         with self._lock:
             try:
                 leader = acquire_or_renew(
-                    self.core.engine, name=SCHEDULER_LEASE, holder=self.holder, ttl=self.ttl, now=self.clock()
+                    self.core.db, name=SCHEDULER_LEASE, holder=self.holder, ttl=self.ttl, now=self.clock()
                 )
             except Exception:  # database down: step down, a standby (or we) retry on the next beat
                 log.exception("lease renewal failed; acting as standby")
@@ -175,7 +175,7 @@ class JobRunner:
 
     def close_expired(self) -> int:
         """Close programs whose application window has passed (daily)."""
-        with session_scope(self.core.engine) as session:
+        with session_scope(self.core.db) as session:
             return close_expired(session, today=self.core.today(), now=self.clock())
 
     def check_llm_health(self) -> None:
@@ -190,7 +190,7 @@ class JobRunner:
         add(self.drain, "interval", seconds=self.drain_s, id="drain", replace_existing=True, next_run_time=self.clock())
         add(self.close_expired, CronTrigger(hour=0, minute=5, timezone=tz), id="close_expired", replace_existing=True)
         ids = ["drain", "close_expired"]
-        for plan in enabled_schedules(self.core.engine, self.core.settings):
+        for plan in enabled_schedules(self.core.db, self.core.settings):
             job_id = f"collect:{plan.name}"
             try:
                 trigger = CronTrigger.from_crontab(plan.cron, timezone=tz)
@@ -233,7 +233,7 @@ class JobRunner:
         with self._lock:
             if self.is_leader:
                 try:
-                    release(self.core.engine, name=SCHEDULER_LEASE, holder=self.holder)
+                    release(self.core.db, name=SCHEDULER_LEASE, holder=self.holder)
                 except Exception:  # the lease simply expires; nothing else to undo
                     log.exception("could not release the scheduler lease")
             self.is_leader = False
@@ -244,7 +244,7 @@ def queue_imports(core: Aegis, imports: Iterable[tuple[str, Path]], *, clock: Cl
     """Queue one import job per (source, path); whichever runner leads will run them."""
     return [
         request_job(
-            core.engine,
+            core.db,
             kind="import",
             args={"source": source, "path": str(path.resolve())},
             requested_by="aegis jobs",
@@ -257,7 +257,7 @@ def queue_imports(core: Aegis, imports: Iterable[tuple[str, Path]], *, clock: Cl
 def run_jobs(core: Aegis, *, stop: threading.Event | None = None, runner: JobRunner | None = None) -> int:
     """Run the job runner until SIGTERM/SIGINT (or `stop` is set); return the exit code."""
     stop = stop or threading.Event()
-    seed_sources(core.engine, core.settings)
+    seed_sources(core.db, core.settings)
     # The process registry: the runner's gauges next to the collectors' and the gateway's metrics,
     # registered now so that /metrics lists them before the first collection.
     collection_metrics(REGISTRY)

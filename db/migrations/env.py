@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from db.config import database_url_from_env
 from db.session import make_engine
 from db.types import UTCDateTime
 
@@ -38,9 +38,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from engine.settings import Settings
-
-    return os.environ.get("AEGIS_DATABASE_URL") or Settings().database_url
+    return database_url_from_env()
 
 
 def run_migrations_offline() -> None:

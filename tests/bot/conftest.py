@@ -25,6 +25,6 @@ def make_core(engine: Engine) -> Callable[..., Aegis]:
 
     def build(**telegram: Any) -> Aegis:
         settings = Settings(telegram={"bot_token": TOKEN, **telegram}, _env_file=None)  # type: ignore[call-arg]
-        return Aegis(settings=settings, engine=engine)
+        return Aegis(settings=settings, db=engine)
 
     return build

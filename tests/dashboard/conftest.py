@@ -36,7 +36,7 @@ def core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Aegis]:
     monkeypatch.setenv("AEGIS_DATABASE_URL", url)
     built = Aegis.build(Settings(database_url=url, _env_file=None))  # type: ignore[call-arg]
     yield built
-    built.engine.dispose()
+    built.db.dispose()
     st.cache_resource.clear()  # the app caches its core per URL; do not keep this one
 
 

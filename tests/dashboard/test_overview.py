@@ -53,7 +53,7 @@ def test_overview_of_an_empty_database_says_how_to_import(core: Aegis) -> None:
 def test_overview_shows_a_korean_error_instead_of_a_traceback(core: Aegis, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AEGIS_ENVIRONMENT", "not-an-environment")  # settings refuse it
     app = _run_app()
-    assert app.error[0].value == "설정값(AEGIS_* 환경 변수, .env)을 확인해 주세요."
+    assert app.error[0].value == "설정값을 확인해 주세요: AEGIS_ENVIRONMENT (AEGIS_* 환경 변수, .env)"
 
 
 def _program(**fields: object) -> Program:
@@ -94,7 +94,7 @@ def test_regions_label_names_sido_or_nationwide() -> None:
 
 def test_run_rows_show_times_in_seoul(core: Aegis, bizinfo_payload: bytes) -> None:
     core.import_payload(source="bizinfo", payload=bizinfo_payload)
-    run = recent_runs(core.engine)[0]
+    run = recent_runs(core.db)[0]
     run.started_at = dt.datetime(2026, 11, 26, 0, 30, tzinfo=dt.UTC)
     [row] = run_rows([run], tz=ZoneInfo("Asia/Seoul"))
     assert (row["시작"], row["방식"], row["상태"]) == ("2026-11-26 09:30", "가져오기", "성공")

@@ -29,7 +29,7 @@ def _notice(pid: str, title: str, period: str, text: str, tags: str = "금융") 
 
 @pytest.fixture
 def core(engine: Engine) -> Aegis:
-    aegis = Aegis(settings=Settings(_env_file=None), engine=engine)
+    aegis = Aegis(settings=Settings(_env_file=None), db=engine)
     notices = [
         _notice("PBLN_1", "[서울] 카페 리모델링 시설자금 지원", "2026-10-01 ~ 2026-10-31", "서울특별시 소재 소상공인"),
         _notice("PBLN_2", "[부산] 카페 창업 지원사업", "2026-10-01 ~ 2026-10-20", "부산광역시 소재 예비창업자"),

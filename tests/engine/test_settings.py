@@ -77,12 +77,13 @@ def _names(model: object, prefix: str = "AEGIS_") -> list[str]:
     from pydantic import BaseModel
 
     out: list[str] = []
-    for name in type(model).model_fields:  # type: ignore[attr-defined]
+    for name, field in type(model).model_fields.items():  # type: ignore[attr-defined]
         value = getattr(model, name)
+        env = (field.alias or name).upper()
         if isinstance(value, BaseModel):
-            out.extend(_names(value, f"{prefix}{name.upper()}__"))
+            out.extend(_names(value, f"{prefix}{env}__"))
         else:
-            out.append(f"{prefix}{name.upper()}")
+            out.append(f"{prefix}{env}")
     return out
 
 

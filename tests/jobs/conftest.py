@@ -47,7 +47,7 @@ def make_core(db_url: str) -> Iterator[Callable[[], Aegis]]:
 
     yield build
     for core in cores:
-        core.engine.dispose()
+        core.db.dispose()
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_standby_takes_over_when_the_leaders_lease_expires(make_core: Callable[[
     assert leader.heartbeat() is False  # the old leader steps down on its next beat
     assert (_leader_gauge(leader), _leader_gauge(standby)) == (0.0, 1.0)
     assert leader.scheduler.get_job("drain") is None
-    assert current_holder(standby.core.engine, now=clock()) == "host:2:b"
+    assert current_holder(standby.core.db, now=clock()) == "host:2:b"
 
 
 def test_stopping_the_leader_releases_the_lease_for_the_standby(make_core: Callable[[], Aegis]) -> None:
@@ -81,16 +81,16 @@ def test_import_file_job_imports_the_payload(make_core: Callable[[], Aegis], biz
     core = make_core()
     report = import_file(core, "bizinfo", bizinfo_file)
     assert (report.received, report.new) == (1, 1)
-    assert count_programs(core.engine) == 1
+    assert count_programs(core.db) == 1
 
 
 def test_queued_import_request_is_run_by_the_drain(make_core: Callable[[], Aegis], bizinfo_file: Path) -> None:
     core = make_core()
     [job_id] = queue_imports(core, [("bizinfo", bizinfo_file)], clock=lambda: T0)
     assert drain_requests(core, clock=lambda: T0) == 1
-    [job] = recent_jobs(core.engine)
+    [job] = recent_jobs(core.db)
     assert (job.id, job.status, job.result["new"]) == (job_id, "done", 1)
-    assert recent_runs(core.engine)[0].source == "bizinfo"
+    assert recent_runs(core.db)[0].source == "bizinfo"
     assert drain_requests(core, clock=lambda: T0) == 0  # nothing left to do
 
 
@@ -98,10 +98,10 @@ def test_failing_request_is_recorded_as_failed_and_the_queue_goes_on(
     make_core: Callable[[], Aegis], tmp_path: Path
 ) -> None:
     core = make_core()
-    request_job(core.engine, kind="import", args={"source": "bizinfo", "path": str(tmp_path / "missing.json")}, now=T0)
-    request_job(core.engine, kind="no-such-kind", args={}, now=T0 + dt.timedelta(seconds=1))
+    request_job(core.db, kind="import", args={"source": "bizinfo", "path": str(tmp_path / "missing.json")}, now=T0)
+    request_job(core.db, kind="no-such-kind", args={}, now=T0 + dt.timedelta(seconds=1))
     assert drain_requests(core, clock=lambda: T0) == 2
-    newest, oldest = recent_jobs(core.engine)
+    newest, oldest = recent_jobs(core.db)
     assert (oldest.status, oldest.result["error_class"]) == ("failed", "InvalidInput")
     assert "missing.json" in oldest.result["error"]
     assert (newest.status, newest.result["user_message"]) == ("failed", "알 수 없는 작업 종류입니다.")
@@ -112,11 +112,11 @@ def test_started_leader_drains_queued_requests_on_its_schedule(make_core: Callab
     runner = JobRunner(core, heartbeat_s=0.2, drain_s=0.1)
     runner.start()
     try:
-        request_job(core.engine, kind="no-such-kind", args={}, now=T0)
+        request_job(core.db, kind="no-such-kind", args={}, now=T0)
         deadline = time.monotonic() + 5
-        while recent_jobs(core.engine)[0].status in ("queued", "running") and time.monotonic() < deadline:
+        while recent_jobs(core.db)[0].status in ("queued", "running") and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert recent_jobs(core.engine)[0].status == "failed"
+        assert recent_jobs(core.db)[0].status == "failed"
         assert runner.registry.get_sample_value("aegis_jobs_total", {"outcome": "failed"}) == 1.0
     finally:
         runner.stop()

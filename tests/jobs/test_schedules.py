@@ -19,19 +19,19 @@ from jobs.runner import JobRunner
 def test_seed_adds_api_sources_on_only_with_a_key_and_web_sources_off(make_core: Callable[[], Aegis]) -> None:
     core = make_core()
     core.settings.sources.bizinfo_api_key = SecretStr("crtfc-test")
-    added = seed_sources(core.engine, core.settings)
+    added = seed_sources(core.db, core.settings)
     assert {"bizinfo", "kstartup", "gov24", "localgov_dangjin"} <= set(added)
-    assert seed_sources(core.engine, core.settings) == []  # idempotent
-    with Session(core.engine) as session:
+    assert seed_sources(core.db, core.settings) == []  # idempotent
+    with Session(core.db) as session:
         enabled = {s.name for s in session.exec(select(Source).where(Source.enabled))}
     assert enabled == {"bizinfo"}
-    assert [s.name for s in enabled_schedules(core.engine, core.settings)] == ["bizinfo"]
+    assert [s.name for s in enabled_schedules(core.db, core.settings)] == ["bizinfo"]
 
 
 def test_leader_schedules_enabled_sources_and_the_daily_close(make_core: Callable[[], Aegis]) -> None:
     core = make_core()
-    seed_sources(core.engine, core.settings)
-    with session_scope(core.engine) as session:
+    seed_sources(core.db, core.settings)
+    with session_scope(core.db) as session:
         row = session.get(Source, "localgov_dangjin")
         assert row is not None
         row.enabled = True
@@ -50,8 +50,8 @@ def test_leader_schedules_enabled_sources_and_the_daily_close(make_core: Callabl
 
 def test_scheduled_collection_failure_is_recorded_and_the_runner_goes_on(make_core: Callable[[], Aegis]) -> None:
     core = make_core()
-    seed_sources(core.engine, core.settings)
-    with session_scope(core.engine) as session:
+    seed_sources(core.db, core.settings)
+    with session_scope(core.db) as session:
         row = session.get(Source, "localgov_dangjin")
         assert row is not None
         config = dict(row.config)
@@ -61,7 +61,7 @@ def test_scheduled_collection_failure_is_recorded_and_the_runner_goes_on(make_co
         row.config = config
     runner = JobRunner(core, registry=CollectorRegistry())
     runner.scheduled_collect("localgov_dangjin")
-    with Session(core.engine) as session:
+    with Session(core.db) as session:
         runs = session.exec(select(CollectionRun)).all()
     assert [(r.source, r.status) for r in runs] == [("localgov_dangjin", "failed")]
     assert runner.jobs_total.labels(outcome="failed")._value.get() == 1
