@@ -169,27 +169,6 @@ def draft_profile_cmd(text: str, as_json: JsonOpt = False) -> None:
         typer.echo(f"(아직 모르는 항목: {', '.join(draft.missing)})")
 
 
-@app.command("chat")
-def chat_cmd() -> None:
-    """Talk to Aegis in the terminal, as in the Telegram bot (Ctrl-D or '종료' ends)."""
-    from engine.conversation import reply_to_description, source_labels, welcome_text
-    from engine.programs import count_programs
-
-    core = _core()
-    typer.echo(welcome_text(count_programs(core.db), source_labels()))
-    while True:
-        try:
-            line = input("\n> ").strip()
-        except EOFError:
-            break
-        if line in ("종료", "/quit", "/exit"):
-            break
-        if line == "/start":
-            typer.echo(welcome_text(count_programs(core.db), source_labels()))
-        elif line:
-            typer.echo(reply_to_description(core, line))
-
-
 @app.command("config")
 def config_cmd() -> None:
     """Print the effective configuration with every secret masked."""
@@ -200,9 +179,10 @@ def config_cmd() -> None:
 
 
 def _register_fronts() -> None:
-    from aegis import demo, serve, webcli
+    from aegis import chat, demo, serve, webcli
 
     serve.register(app)
+    chat.register(app)
     demo.register(app)
     webcli.register(app)
 
