@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Source
 from db.session import session_scope
-from engine.collectors import Collector
+from engine.collectors import BUILTIN_COLLECTORS, Collector, configured_key
 from engine.collectors.http import DEFAULT_TIMEOUT, USER_AGENT, SourceHttp, redact_text
 from engine.collectors.metrics import collection_metrics
 from engine.errors import SourceError
@@ -163,5 +163,5 @@ async def _record_failure(
 
 
 def _secrets(keys: SourceKeys) -> list[str]:
-    found = (keys.bizinfo_api_key, keys.datagokr_service_key, keys.odcloud_api_key)
-    return [secret.get_secret_value() for secret in found if secret is not None]
+    """Return every configured source key (from the registry's key settings), to mask in stored errors."""
+    return [key for cls in BUILTIN_COLLECTORS if (key := configured_key(cls, keys)) is not None]

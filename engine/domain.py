@@ -126,8 +126,20 @@ class Funding(BaseModel):
     as_of: dt.date | None = None
 
 
+class PendingExtraction(BaseModel):
+    """What the ingest step's extraction reads besides a record's text (set by collectors, never stored)."""
+
+    structured_fills_gaps: bool = False  # coarse structured fields (K-Startup bands): the text's words win
+    exclusions: str = ""  # text listing who may NOT apply (K-Startup aply_excl_trgt_ctnt)
+    region_hint: str | None = None  # a structured region field ('서울', '전국')
+
+
 class ProgramRecord(BaseModel):
-    """The canonical program record every collector produces, before it is stored."""
+    """The canonical program record every collector produces, before it is stored.
+
+    A collector sets `eligibility` to what the source's structured fields state and `pending` to the
+    extraction hints; the ingest step adds what the text states and clears `pending`.
+    """
 
     source: str
     external_id: str
@@ -150,6 +162,7 @@ class ProgramRecord(BaseModel):
     posted_at: dt.datetime | None = None
     closed: bool = False  # the source itself says recruiting is over (K-Startup rcrt_prgs_yn N)
     raw: dict[str, Any] = Field(default_factory=dict)  # the source payload, kept as received
+    pending: PendingExtraction | None = Field(default=None, exclude=True)  # None once extracted
 
     @property
     def key(self) -> str:

@@ -1,8 +1,9 @@
 """The ingest pipeline shared by `aegis import` and live collection.
 
-batch → content hash per record → insert new / update changed (naming the changed fields) / touch
-unchanged → de-duplicate → close programs missing from a provably complete listing → change events
-and a collection-run record. The caller owns the transaction.
+batch → extract conditions and needs (engine/extraction.py) → content hash per record → insert new /
+update changed (naming the changed fields) / touch unchanged → de-duplicate → close programs missing
+from a provably complete listing → change events and a collection-run record → the serving catalogue's
+snapshot (engine/snapshot.py). The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from db.models import CollectionRun, Program, ProgramChange
 from engine.collectors.base import Batch
 from engine.dedup import STANDALONE_SOURCES, same_program
 from engine.domain import ProgramRecord, Window
+from engine.extraction import extract_record
+from engine.snapshot import refresh_snapshot
 from engine.text import tokenize_many
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     report = RunReport(source=batch.source, received=batch.received, rejected=len(batch.rejected), run_id=run.id)
     report.errors = [str(r) for r in batch.rejected]
 
-    records = _unique(batch.records)
+    records = [extract_record(r) for r in _unique(batch.records)]
     existing = _load(session, [r.key for r in records])
     hashes = {r.key: content_hash(r) for r in records}
     changed = [r for r in records if r.key not in existing or existing[r.key].content_hash != hashes[r.key]]
@@ -137,6 +140,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     run.finished_at = now
     run.duration_ms = int((dt.datetime.now(dt.UTC) - started).total_seconds() * 1000)
     session.flush()
+    refresh_snapshot(session, now=now)  # the next process loads the catalogue instead of rebuilding it
     return report
 
 

@@ -1,7 +1,7 @@
 """The `sources` table as the job runner sees it: which sources exist, which are on, and when they run.
 
-Built-in API collectors are present once their key is configured; bundled web definitions are seeded
-switched off until an operator has tested them (`aegis scrape-test`) and turned them on.
+Built-in collectors with a schedule get a row (switched on once their key is set); bundled web
+definitions are seeded switched off until an operator has tested them (`aegis scrape-test`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from sqlmodel import Session, col, select
 
 from db.models import Source
 from db.session import session_scope
+from engine.collectors import collector_class, configured_key, scheduled_collectors
 from engine.settings import Settings
 from engine.web_sources import seed_web_sources
-
-# Default schedules (cron, Asia/Seoul): staggered so two sources never start in the same minute.
-API_SCHEDULES = {"bizinfo": "10 */3 * * *", "kstartup": "25 */3 * * *", "gov24": "40 6 * * *"}
 
 
 @dataclass(frozen=True)
@@ -28,24 +26,23 @@ class Schedule:
     cron: str
 
 
-def _key_configured(settings: Settings, name: str) -> bool:
-    keys = settings.sources
-    secret = {
-        "bizinfo": keys.bizinfo_api_key,
-        "kstartup": keys.datagokr_service_key,
-        "gov24": keys.odcloud_api_key,
-    }.get(name)
-    return secret is not None and bool(secret.get_secret_value().strip())
+def _runnable(settings: Settings, name: str, kind: str) -> bool:
+    """Return whether source `name` may run on a schedule: it has one, and its key when it needs one."""
+    cls = collector_class(name)
+    if cls is None:
+        return kind == "html"  # a declarative web source: public pages, no key
+    return cls.schedule is not None and (cls.key_setting is None or configured_key(cls, settings.sources) is not None)
 
 
 def seed_sources(engine: Engine, settings: Settings) -> list[str]:
-    """Add rows for the API collectors and the bundled web definitions where absent; return the names added."""
+    """Add rows for the scheduled collectors and the bundled web definitions where absent; return the names added."""
     added: list[str] = []
     with session_scope(engine) as session:
-        for name, cron in API_SCHEDULES.items():
-            if session.get(Source, name) is None:
-                session.add(Source(name=name, kind="api", schedule=cron, enabled=_key_configured(settings, name)))
-                added.append(name)
+        for cls, cron in scheduled_collectors():
+            if session.get(Source, cls.name) is None:
+                enabled = _runnable(settings, cls.name, cls.kind)
+                session.add(Source(name=cls.name, kind=cls.kind, schedule=cron, enabled=enabled))
+                added.append(cls.name)
     web = seed_web_sources(engine)
     with session_scope(engine) as session:
         for name in web:
@@ -56,11 +53,7 @@ def seed_sources(engine: Engine, settings: Settings) -> list[str]:
 
 
 def enabled_schedules(engine: Engine, settings: Settings) -> list[Schedule]:
-    """Return the sources to collect on a schedule: enabled, and (for API sources) with a key."""
+    """Return the sources to collect on a schedule: enabled, schedulable, and with a key where one is needed."""
     with Session(engine) as session:
         rows = session.exec(select(Source).where(col(Source.enabled)).order_by(col(Source.name))).all()
-    return [
-        Schedule(name=row.name, cron=row.schedule)
-        for row in rows
-        if row.kind != "catalog" and (row.kind != "api" or _key_configured(settings, row.name))
-    ]
+    return [Schedule(name=row.name, cron=row.schedule) for row in rows if _runnable(settings, row.name, row.kind)]

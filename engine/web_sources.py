@@ -19,7 +19,6 @@ from engine.collectors.web.extract import parse_detail, scrape_list
 from engine.errors import UnknownSource
 
 log = logging.getLogger(__name__)
-WEB_SCHEDULE = "30 7,13,19 * * *"  # three polite visits a day (Asia/Seoul)
 
 
 def seed_web_sources(engine: Engine) -> list[str]:
@@ -34,7 +33,7 @@ def seed_web_sources(engine: Engine) -> list[str]:
                 Source(
                     name=definition.name,
                     kind="html",
-                    schedule=WEB_SCHEDULE,
+                    schedule=DeclarativeCollector.schedule,
                     config=definition.model_dump(mode="json"),
                 )
             )

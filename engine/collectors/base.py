@@ -1,8 +1,8 @@
 """The collector protocol: every source parses its own payloads into canonical `ProgramRecord`s.
 
 A collector knows its source's formats and traps (`parse`) and how to fetch pages live (`collect`);
-the shared ingest pipeline (engine/ingest.py) does the rest: validation, upsert, change detection,
-de-duplication and the run record. `aegis import` and `aegis collect` go through the same path.
+the shared ingest pipeline (engine/ingest.py) does the rest: eligibility extraction, upsert, change
+detection, de-duplication and the run record. `aegis import` and `aegis collect` go through the same path.
 """
 
 from __future__ import annotations
@@ -52,10 +52,16 @@ class Batch:
         self.rejected.extend(other.rejected)
 
 
-class Collector(Protocol):
-    """One source. `parse` is pure; `collect` fetches live pages through an injected client."""
+# The facts every collector class declares about itself; the sources table, redaction, de-duplication
+# and the key lookup are derived from them (a meta-test fails when a registered class lacks one).
+# Declarative web sources are registered at run time, from the `sources` table: their rank in a group.
+WEB_DEDUP_PRIORITY = 50  # after the national portals, which carry the same notices
+COLLECTOR_FACTS = ("name", "label", "kind", "key_setting", "schedule", "dedup_priority", "standalone", "secret_params")
 
-    # Read-only: built-in collectors set these on the class, declarative web sources per instance.
+
+class CollectorFacts(Protocol):
+    """What a collector says about its source. Built-in collectors set these on the class."""
+
     @property
     def name(self) -> str:
         """Return '<source>' of '<source>:<external id>'."""
@@ -71,6 +77,35 @@ class Collector(Protocol):
         """Return api, html or catalog."""
         ...
 
+    @property
+    def key_setting(self) -> str | None:
+        """Return the `SourceKeys` field that holds the source's key (None: the source needs no key)."""
+        ...
+
+    @property
+    def schedule(self) -> str | None:
+        """Return the default cron expression (Asia/Seoul) of scheduled collection; None: never scheduled."""
+        ...
+
+    @property
+    def dedup_priority(self) -> int:
+        """Return the rank of the source's record in a duplicate group: the lowest becomes canonical."""
+        ...
+
+    @property
+    def standalone(self) -> bool:
+        """Return True when the source's records stand alone (products, not notices): never grouped."""
+        ...
+
+    @property
+    def secret_params(self) -> tuple[str, ...]:
+        """Return the query parameters that carry the source's secrets (masked in URLs, logs, errors)."""
+        ...
+
+
+class Collector(CollectorFacts, Protocol):
+    """One source. `parse` is pure (payload → records, no extraction); `collect` fetches live pages."""
+
     def parse(self, payload: bytes, **options: Any) -> Batch:
         """Parse one payload in the source's live format; raise a SourceError for error responses."""
         ...
@@ -80,19 +115,18 @@ class Collector(Protocol):
         ...
 
 
-class CollectorClass(Protocol):
-    """A built-in collector class as the registry holds it: named on the class, built without arguments."""
-
-    @property
-    def name(self) -> str:
-        """Return the source name (a class attribute)."""
-        ...
-
-    @property
-    def label(self) -> str:
-        """Return the Korean display name (a class attribute)."""
-        ...
+class CollectorClass(CollectorFacts, Protocol):
+    """A built-in collector class as the registry holds it: its facts on the class, built without arguments."""
 
     def __call__(self) -> Collector:
         """Build the collector."""
         ...
+
+
+def configured_key(facts: CollectorFacts, keys: SourceKeys) -> str | None:
+    """Return the source's key from the settings (stripped), or None when it needs none or none is set."""
+    if facts.key_setting is None:
+        return None
+    secret = getattr(keys, facts.key_setting, None)
+    value = secret.get_secret_value().strip() if secret is not None else ""
+    return value or None

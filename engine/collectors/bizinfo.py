@@ -43,6 +43,11 @@ class BizinfoCollector:
     name: ClassVar[str] = "bizinfo"
     label: ClassVar[str] = "기업마당"
     kind: ClassVar[str] = "api"
+    key_setting: ClassVar[str | None] = "bizinfo_api_key"
+    schedule: ClassVar[str | None] = "10 */3 * * *"  # staggered: two sources never start in the same minute
+    dedup_priority: ClassVar[int] = 10  # the widest portal: its notice is the canonical one
+    standalone: ClassVar[bool] = False
+    secret_params: ClassVar[tuple[str, ...]] = ("crtfcKey",)
 
     def parse(self, payload: bytes, **options: Any) -> Batch:
         """Parse a `bizinfoApi.do` answer (JSON in any shape, or RSS)."""

@@ -34,6 +34,11 @@ class CatalogCollector:
     name: ClassVar[str] = "catalog"
     label: ClassVar[str] = "정책자금·보증상품"
     kind: ClassVar[str] = "catalog"
+    key_setting: ClassVar[str | None] = None  # bundled with Aegis: no key, no network
+    schedule: ClassVar[str | None] = None  # loaded by `aegis demo load` and imports, never collected
+    dedup_priority: ClassVar[int] = 90
+    standalone: ClassVar[bool] = True  # products, not notices: never grouped with a notice
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     def parse(self, payload: bytes, **options: Any) -> Batch:
         """Parse a catalog YAML; `today` and `max_age_days` set the staleness warning."""

@@ -53,6 +53,11 @@ class Gov24Collector:
     name: ClassVar[str] = "gov24"
     label: ClassVar[str] = LABEL
     kind: ClassVar[str] = "api"
+    key_setting: ClassVar[str | None] = "odcloud_api_key"
+    schedule: ClassVar[str | None] = "40 6 * * *"
+    dedup_priority: ClassVar[int] = 30
+    standalone: ClassVar[bool] = False
+    secret_params: ClassVar[tuple[str, ...]] = ("serviceKey",)  # the key travels in the Authorization header
 
     def parse(self, payload: bytes, conditions: bytes | None = None, **options: Any) -> Batch:
         """Parse a `serviceList` (or `serviceDetail`) page, joined with an optional `supportConditions` page."""

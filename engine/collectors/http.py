@@ -15,7 +15,7 @@ import random
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -26,10 +26,12 @@ from purgatory.domain.model import Context, OpenedState
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base
 
-from engine.collectors.metrics import CollectionMetrics, collection_metrics
+from engine.collectors import secret_params
+from engine.collectors.metrics import CircuitState, CollectionMetrics, collection_metrics
 from engine.errors import (
     SourceAuthError,
     SourceCircuitOpen,
+    SourceError,
     SourceFormatError,
     SourceQuotaExceeded,
     SourceUnavailable,
@@ -49,13 +51,13 @@ DEFAULT_REQUESTS_PER_SECOND = 2.0
 USER_AGENT = "Aegis/1.0 (policy-funding recommender)"
 NON_RETRYABLE_QUOTA_CODES = frozenset({"22"})  # data.go.kr daily quota: waiting minutes does not help
 
-SECRET_PARAMS = ("serviceKey", "crtfcKey", "api_key", "apiKey", "authKey", "access_token")
+# The registered collectors' own secret parameters, and the usual names of keys in anyone's URLs.
+SECRET_PARAMS = tuple(dict.fromkeys((*secret_params(), "serviceKey", "api_key", "apiKey", "authKey", "access_token")))
 SECRET_HEADERS = frozenset({"authorization", "x-api-key"})
 _SECRET_QUERY = re.compile(r"(?i)([?&;](?:" + "|".join(SECRET_PARAMS) + r")=)[^&#\s]*")
 _SECRET_HEADER_TEXT = re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:infuser|bearer|basic)?\s*)[^\s\"',}]+")
 REDACTED = "***"
 
-CircuitState = Literal["closed", "open", "half_open"]
 _PURGATORY_STATES: dict[str, CircuitState] = {"closed": "closed", "opened": "open", "half-opened": "half_open"}
 ResponseCheck = Callable[[int, bytes], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -364,18 +366,31 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _raise_for_status(source: str, response: httpx.Response, shown: str) -> None:
-    status = response.status_code
-    if status < 300:
-        return
-    what = f"{source}: HTTP {status} on GET {shown}"
+    if response.status_code >= 300:
+        raise status_error(
+            source,
+            response.status_code,
+            f"{source}: HTTP {response.status_code} on GET {shown}",
+            retry_after=response.headers.get("Retry-After"),
+        )
+
+
+def status_error(
+    source: str, status: int, message: str, *, retry_after: str | None = None, user_message: str | None = None
+) -> SourceError:
+    """Return the SourceError an HTTP error status stands for (the one mapping for APIs and web boards).
+
+    401/403 → SourceAuthError, 429 → SourceQuotaExceeded (with Retry-After), 5xx → SourceUnavailable,
+    any other status → SourceFormatError. `user_message` replaces the class's Korean message.
+    """
+    code = str(status)
     if status in (401, 403):
-        raise SourceAuthError(what, source=source, code=str(status))
+        return SourceAuthError(message, source=source, code=code, user_message=user_message)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        raise SourceQuotaExceeded(what, source=source, code="429", retry_after=retry_after)
+        return SourceQuotaExceeded(message, source=source, code=code, retry_after=parse_retry_after(retry_after))
     if status >= 500:
-        raise SourceUnavailable(what, source=source, code=str(status))
-    raise SourceFormatError(what, source=source, code=str(status))
+        return SourceUnavailable(message, source=source, code=code, user_message=user_message)
+    return SourceFormatError(message, source=source, code=code, user_message=user_message)
 
 
 __all__ = [
@@ -385,4 +400,5 @@ __all__ = [
     "quiet_http_loggers",
     "redact_text",
     "redact_url",
+    "status_error",
 ]

@@ -13,7 +13,6 @@ from engine.collectors.base import Batch, Rejection
 from engine.collectors.datagokr import error_check, odcloud_page, service_key_param
 from engine.collectors.normalize import build_record, split_list
 from engine.domain import AgeBound, Eligibility, ProgramRecord
-from engine.eligibility import extract_eligibility, parse_window
 from engine.errors import SourceAuthError
 from engine.regions import sido_codes_for_token
 from engine.text import clean_inline, html_to_text
@@ -52,6 +51,11 @@ class KStartupCollector:
     name: ClassVar[str] = "kstartup"
     label: ClassVar[str] = LABEL
     kind: ClassVar[str] = "api"
+    key_setting: ClassVar[str | None] = "datagokr_service_key"
+    schedule: ClassVar[str | None] = "25 */3 * * *"
+    dedup_priority: ClassVar[int] = 20
+    standalone: ClassVar[bool] = False
+    secret_params: ClassVar[tuple[str, ...]] = ("serviceKey",)
 
     def __init__(self, *, open_only: bool = True, since_sn: int | None = None, per_page: int = PER_PAGE) -> None:
         self.open_only = open_only  # cond[rcrt_prgs_yn::EQ]=Y: only notices still recruiting
@@ -121,18 +125,6 @@ class KStartupCollector:
         target = ", ".join(split_list(clean_inline(row.get("aply_trgt")), ","))
         regions, region_hint = _regions(row.get("supt_regin"))
         structured = structured_eligibility(row, regions)
-        if structured.condition_keys():
-            # The bands are coarse (3년미만 cannot say 이내 from 미만): the notice's own words win where they
-            # state the same kind of condition; the bands fill in only what the text leaves unsaid.
-            stated = extract_eligibility(
-                title=title,
-                text="\n".join(p for p in (target, html_to_text(summary)) if p),
-                organization=clean_inline(row.get("pbanc_ntrp_nm")) or None,
-                target=target or None,
-                exclusions=exclusions,
-                region_hint=region_hint,
-            )
-            structured = _without(structured, set(stated.condition_keys()) - {"regions"})
         return build_record(
             source=self.name,
             external_id=external_id,
@@ -146,6 +138,9 @@ class KStartupCollector:
             exclusions=exclusions,
             region_hint=region_hint,
             base_eligibility=structured if structured.condition_keys() else None,
+            # The bands are coarse (3년미만 cannot say 이내 from 미만): the notice's own words win where they
+            # state the same kind of condition; the bands fill in only what the text leaves unsaid.
+            base_fills_gaps=True,
             closed=str(row.get("rcrt_prgs_yn") or "").strip().upper() == "N",
             raw=row,
         )
@@ -222,6 +217,8 @@ def _regions(value: Any) -> tuple[list[str] | None, str | None]:
 
 def _window(row: dict[str, Any]) -> Any:
     """Return the receipt window; `rcrt_prgs_yn` N keeps the dated end, and a window without one is unknown."""
+    from engine.eligibility import parse_window  # the rule tables load only where records are built
+
     start, end = row.get("pbanc_rcpt_bgng_dt"), row.get("pbanc_rcpt_end_dt")
     window = parse_window(None, start=str(start) if start else None, end=str(end) if end else None)
     if str(row.get("rcrt_prgs_yn") or "").strip().upper() == "N":
@@ -229,14 +226,6 @@ def _window(row: dict[str, Any]) -> Any:
             return window.model_copy(update={"kind": "unknown", "raw": (window.raw + " (모집 마감)").strip()})
         return window.model_copy(update={"raw": (window.raw + " (모집 마감)").strip()})
     return window
-
-
-def _without(eligibility: Eligibility, keys: set[str]) -> Eligibility:
-    data = eligibility.model_dump()
-    for key in keys:
-        data[key] = False if key == "soho_only" else None
-        data["evidence"].pop(key, None)
-    return Eligibility.model_validate(data)
 
 
 def _unique_ids(batch: Batch) -> int:

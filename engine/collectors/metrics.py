@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Literal
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -15,7 +16,8 @@ from engine.telemetry import PerRegistry
 
 CALL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 40.0)
 RUN_BUCKETS = (0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
-CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+CircuitState = Literal["closed", "open", "half_open"]  # the one definition of a source's circuit states
+CIRCUIT_VALUES: dict[CircuitState, int] = {"closed": 0, "half_open": 1, "open": 2}
 
 
 @dataclass
@@ -47,9 +49,9 @@ class CollectionMetrics:
                 self.down.add(service)
         return changed
 
-    def set_circuit(self, source: str, state: str) -> None:
+    def set_circuit(self, source: str, state: CircuitState) -> None:
         """Set the breaker gauge: 0 closed, 1 half-open, 2 open."""
-        self.circuit.labels(source=source).set(CIRCUIT_VALUES.get(state, 0))
+        self.circuit.labels(source=source).set(CIRCUIT_VALUES[state])
 
     def observe_run(self, source: str, seconds: float, counts: dict[str, int]) -> None:
         """Record one collection run: its duration and how many records ended in each status."""

@@ -1,7 +1,7 @@
-"""Shared normalisation: raw source fields → the canonical `ProgramRecord`, with eligibility extracted.
+"""Shared normalisation: raw source fields → the canonical `ProgramRecord` (text not yet read for conditions).
 
-Every collector calls `build_record`, so text cleaning, window parsing, eligibility extraction and
-required-field validation are the same for every source.
+Every collector calls `build_record`, so text cleaning, window parsing and required-field validation
+are the same for every source; the ingest step (engine/extraction.py) then reads the conditions.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.domain import Attachment, Eligibility, Funding, ProgramRecord, Window
-from engine.eligibility import extract_eligibility, infer_needs, parse_window
+from engine.domain import Attachment, Eligibility, Funding, PendingExtraction, ProgramRecord, Window
 from engine.text import clean_inline, html_to_text
 
 MAX_TITLE = 500
@@ -76,12 +75,19 @@ def build_record(
     exclusions: str = "",
     region_hint: str | None = None,
     base_eligibility: Eligibility | None = None,
+    base_fills_gaps: bool = False,
     funding: Funding | None = None,
     posted_at: dt.datetime | None = None,
     closed: bool = False,
     raw: dict[str, Any] | None = None,
 ) -> ProgramRecord:
-    """Build a validated canonical record; raise ValueError (a Korean reason) when it is unusable."""
+    """Build a validated canonical record; raise ValueError (a Korean reason) when it is unusable.
+
+    `base_eligibility` holds the conditions the source's structured fields state: they win over the text,
+    unless `base_fills_gaps` (coarse fields) lets the text's own words win where it states the same kind.
+    """
+    from engine.eligibility import parse_window  # the rule tables load only where records are built
+
     clean_title = clean_inline(str(title) if title is not None else "")
     if not clean_title:
         raise ValueError("제목이 없습니다")
@@ -93,17 +99,7 @@ def build_record(
     executor_name = clean_inline(str(executor)) if executor else None
     target_label = clean_inline(str(target)) if target else None
     tags = [clean_inline(t) for t in hashtags if clean_inline(t)]
-    text = "\n".join(part for part in (target_label or "", summary, body) if part)
-    eligibility = extract_eligibility(
-        title=clean_title,
-        text=text,
-        hashtags=tags,
-        organization=org,
-        target=target_label,
-        base=base_eligibility,
-        exclusions=exclusions,
-        region_hint=region_hint,
-    )
+    eligibility = base_eligibility or Eligibility()
     category_name = clean_inline(str(category)) if category else None
     kinds = [clean_inline(s) for s in support_types if clean_inline(s)]
     return ProgramRecord(
@@ -128,15 +124,11 @@ def build_record(
         attachments=list(attachments),
         hashtags=tags,
         eligibility=eligibility,
-        needs=infer_needs(
-            title=clean_title,
-            text=f"{summary}\n{body}",
-            category=category_name,
-            support_types=kinds,
-            hashtags=tags,
-        ),
         funding=funding,
         posted_at=posted_at,
         closed=closed,
         raw=raw or {},
+        pending=PendingExtraction(
+            structured_fills_gaps=base_fills_gaps, exclusions=exclusions, region_hint=region_hint
+        ),
     )

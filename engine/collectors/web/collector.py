@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from engine.collectors.base import Batch, Rejection
+from engine.collectors.base import WEB_DEDUP_PRIORITY, Batch, Rejection
 from engine.collectors.normalize import build_record
 from engine.collectors.web.definition import SourceDefinition
 from engine.collectors.web.extract import Detail, Row, next_page_url, parse_detail, rows_of, scrape_list, soup_of
@@ -32,6 +32,11 @@ class DeclarativeCollector:
     """A board described by a `SourceDefinition` (kind "html"); name and label come from it."""
 
     kind: ClassVar[str] = "html"
+    key_setting: ClassVar[str | None] = None  # public boards: no key
+    schedule: ClassVar[str] = "30 7,13,19 * * *"  # three polite visits a day (Asia/Seoul)
+    dedup_priority: ClassVar[int] = WEB_DEDUP_PRIORITY
+    standalone: ClassVar[bool] = False
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, definition: SourceDefinition, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.definition = definition

@@ -17,7 +17,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from engine.errors import SourceAuthError, SourceError, SourceFormatError, SourceQuotaExceeded, SourceUnavailable
+from engine.collectors.http import status_error
+from engine.errors import SourceError, SourceFormatError, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -197,24 +198,15 @@ class PoliteFetcher:
 
 
 def _status_error(source: str, status: int, url: str, headers: httpx.Headers) -> SourceError:
-    if status == 429:
-        retry_after = headers.get("retry-after", "")
-        return SourceQuotaExceeded(
-            f"{source}: 429 Too Many Requests at {url}",
-            source=source,
-            code="429",
-            retry_after=float(retry_after) if retry_after.isdigit() else None,
-        )
-    if status >= 500:
-        return SourceUnavailable(f"{source}: HTTP {status} at {url}", source=source, code=str(status))
-    if status in (401, 403):
-        return SourceAuthError(
-            f"{source}: HTTP {status} at {url}: the site refused the request (set the definition's user_agent?)",
-            source=source,
-            code=str(status),
-            user_message="사이트가 요청을 거부했습니다. 출처 정의의 User-Agent 설정을 확인해 주세요.",
-        )
-    return SourceFormatError(f"{source}: HTTP {status} at {url}", source=source, code=str(status))
+    refused = status in (401, 403)
+    return status_error(
+        source,
+        status,
+        f"{source}: HTTP {status} at {url}"
+        + (": the site refused the request (set the definition's user_agent?)" if refused else ""),
+        retry_after=headers.get("retry-after"),
+        user_message="사이트가 요청을 거부했습니다. 출처 정의의 User-Agent 설정을 확인해 주세요." if refused else None,
+    )
 
 
 def _charset(content_type: str | None) -> str | None:

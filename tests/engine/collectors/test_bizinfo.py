@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from db.models import Program, ProgramChange
 from engine.collectors.bizinfo import BizinfoCollector
 from engine.errors import SourceAuthError, SourceFormatError, SourceUnavailable
+from engine.extraction import extract_record
 
 LATER = dt.datetime(2026, 10, 16, 9, 0, tzinfo=dt.UTC)
 
@@ -44,7 +45,7 @@ def test_bizinfo_live_array_with_totcnt_equal_to_the_ids_is_complete(collector, 
 
 def test_bizinfo_documented_shape_maps_aliases(collector, payload) -> None:
     records = {r.external_id: r for r in collector.parse(payload("bizinfo", "list_item_shape.json")).records}
-    seoul = records["PBLN_000000000127047"]
+    seoul = extract_record(records["PBLN_000000000127047"])
     assert seoul.title.startswith("[서울]") and seoul.regions == ["11"]
     assert (seoul.window.start, seoul.window.end) == (dt.date(2026, 10, 13), dt.date(2026, 12, 31))
 

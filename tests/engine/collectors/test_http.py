@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from engine.collectors.http import SourceHttp, parse_retry_after, redact_text, redact_url
+from engine.collectors.http import SourceHttp, parse_retry_after, redact_text, redact_url, status_error
 from engine.errors import (
     SourceAuthError,
     SourceCircuitOpen,
@@ -202,3 +202,11 @@ def test_from_keys_takes_timeouts_attempts_and_breaker_from_settings(keys) -> No
     http = SourceHttp.from_keys("bizinfo", httpx.AsyncClient(), keys)
     assert http.max_attempts == 3 and http.breaker_failures == 3
     assert http.timeout.read == keys.timeout_s
+
+
+def test_status_error_is_the_one_mapping_of_http_status_to_error_class() -> None:
+    assert type(status_error("s", 403, "m")) is SourceAuthError
+    quota = status_error("s", 429, "m", retry_after="7")
+    assert isinstance(quota, SourceQuotaExceeded) and quota.retry_after == 7.0
+    assert type(status_error("s", 503, "m")) is SourceUnavailable
+    assert type(status_error("s", 404, "m")) is SourceFormatError

@@ -13,6 +13,7 @@ from db.models import Program
 from engine.collectors.kstartup import KStartupCollector, _ages, _enyy, structured_eligibility
 from engine.domain import AgeBound
 from engine.errors import SourceAuthError, SourceFormatError, SourceQuotaExceeded, SourceUnavailable
+from engine.extraction import extract_record
 
 URL_FIELDS = ("detl_pg_url", "biz_gdnc_url")
 # The dev set's truth for the ten K-Startup rows (business ages in months).
@@ -152,7 +153,7 @@ def test_structured_eligibility_keeps_evidence_of_each_field() -> None:
 def test_kstartup_dev_rows_match_the_truth_windows_and_conditions(collector, payload) -> None:
     batch = collector.parse(payload("kstartup", "dev_programs.json"))
     assert batch.complete  # totalCount 10 = the ten ids, one page
-    for record in batch.records:
+    for record in map(extract_record, batch.records):
         (start, end), conditions = DEV_TRUTH[record.external_id]
         assert (record.window.kind, str(record.window.start), str(record.window.end)) == ("dated", start, end)
         got = {k: getattr(record.eligibility, k) for k in record.eligibility.condition_keys()}
@@ -292,3 +293,11 @@ def test_kstartup_second_import_changes_nothing(collector, payload, store) -> No
     store(batch)
     report = store(collector.parse(payload("kstartup", "dev_programs.json")))
     assert (report.new, report.updated, report.unchanged) == (0, 0, 10)
+
+
+def test_kstartup_parse_leaves_the_text_to_the_ingest_step(collector, payload) -> None:
+    records = collector.parse(payload("kstartup", "dev_programs.json")).records
+    assert all(r.pending is not None and r.pending.structured_fills_gaps and not r.needs for r in records)
+    extracted = [extract_record(r) for r in records]
+    assert all(r.pending is None for r in extracted) and any(r.needs for r in extracted)
+    assert extract_record(extracted[0]) is extracted[0]  # extracted once, never twice

@@ -12,6 +12,7 @@ from engine.collectors.web import DeclarativeCollector, SourceDefinition, load_d
 from engine.collectors.web.definitions import bundled_definitions
 from engine.collectors.web.extract import decode_page, sections
 from engine.errors import InvalidInput, SourceDegraded
+from engine.extraction import extract_record
 
 BASE = "https://www.dangjin.go.kr/kor/sub05_02_01/list.do?bbsId=BBSMSTR_000000000101&pageIndex=1"
 
@@ -120,7 +121,7 @@ def test_collector_parse_matches_a_saved_detail_and_fills_a_year_less_end_date(d
         dt.date(2026, 10, 6),
         dt.date(2026, 10, 23),
     )
-    loan = records["58213"]
+    loan = extract_record(records["58213"])
     assert loan.window.end == dt.date(2026, 11, 13)
     assert loan.eligibility.soho_only is True
     assert loan.regions == ["44"]  # 충남, from the definition's region hint and the body
