@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -53,8 +54,8 @@ def _candidate(rows: Sequence[Any]) -> Candidate:
     head = next(r for r in rows if r.key == canonical_key(keys))
     window = Window(kind=head.window_kind, start=head.window_start, end=head.window_end, raw=head.window_raw)
     tokens: list[str] = []
-    for row in rows:
-        tokens.extend((row.search_tokens or "").split())
+    for row in rows:  # interned: one string per distinct term, in memory and in the pickled snapshot
+        tokens.extend(map(sys.intern, (row.search_tokens or "").split()))
     return Candidate(
         program_id=head.key,
         source_ids=(head.key, *sorted(k for k in keys if k != head.key)),

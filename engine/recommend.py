@@ -7,20 +7,17 @@ and return plain data in the shapes of shared/contracts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from db.models import Program
 from engine import matching
 from engine.domain import Profile
 from engine.matching import Candidate, Match
-from engine.programs import load_candidates
-from engine.search import SearchIndex
+from engine.snapshot import Catalog, build_catalog, current_stamp, load_snapshot, save_quietly
 
 VISIBLE_STATUSES = frozenset({"open", "always", "upcoming"})
 
@@ -28,37 +25,33 @@ VISIBLE_STATUSES = frozenset({"open", "always", "upcoming"})
 Polisher = Callable[[list[Match], Profile], list[str]]
 
 
-@dataclass
-class Catalog:
-    """The candidates and their search index as of one date, built once and reused while unchanged."""
-
-    as_of: dt.date
-    fingerprint: tuple[Any, ...]
-    candidates: list[Candidate]
-    index: SearchIndex
-
-
 class ProgramCatalog:
-    """Caches the de-duplicated candidates and the search index per process; rebuilt when programs change."""
+    """The catalogue per process: kept while the programs table's stamp holds, else loaded from the stored
+    snapshot, else rebuilt (and stored for the next process). See engine/snapshot.py."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, share: bool = True) -> None:
         self._engine = engine
+        self._share = share  # store a catalogue this process had to rebuild
         self._cached: Catalog | None = None
+        self.loads: Counter[str] = Counter()  # memory | snapshot | rebuilt
 
     def get(self, as_of: dt.date) -> Catalog:
-        """Return the catalog as of `as_of`, rebuilding it only when the programs table changed."""
+        """Return the catalogue as of `as_of`, rebuilding it only when the programs changed."""
         with Session(self._engine) as session:
-            stamps = select(
-                func.count(), func.max(Program.updated_at), func.max(Program.closed_at), func.max(Program.last_seen)
-            )
-            fingerprint = tuple(session.exec(stamps).one())
+            stamp = current_stamp(session)
             cached = self._cached
-            if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
+            if cached is not None and cached.stamp == stamp and cached.covers(as_of):
+                self.loads["memory"] += 1
                 return cached
-            candidates = load_candidates(session, as_of=as_of)
-        index = SearchIndex.build([(c.program_id, c.tokens) for c in candidates])
-        self._cached = Catalog(as_of=as_of, fingerprint=fingerprint, candidates=candidates, index=index)
-        return self._cached
+            current = load_snapshot(session, stamp=stamp, as_of=as_of)
+            rebuilt = current is None
+            if current is None:
+                current = build_catalog(session, as_of=as_of, stamp=stamp)
+        self.loads["rebuilt" if rebuilt else "snapshot"] += 1
+        if rebuilt and self._share:
+            save_quietly(self._engine, current)
+        self._cached = current
+        return current
 
 
 def recommend(
