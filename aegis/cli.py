@@ -1,7 +1,7 @@
 """The `aegis` command line: the composition root above the front ends (shared/contracts/README.md).
 
-Every command builds the core once, calls one use case and renders the result. Errors are turned
-into a one-line message and an exit code here and only here: 2 for bad input, 1 for a failed run.
+Every command builds the core once, calls one use case and renders the result. Errors — usage, settings,
+input, services — become one line and an exit code in `run()` (aegis/failures.py): 2 bad input, 1 failed run.
 """
 
 from __future__ import annotations
@@ -11,21 +11,49 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from engine.errors import AegisError, InvalidInput, SourceError
+from aegis.failures import report_failure
+from engine.errors import InvalidInput, SourceError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Aegis (이지스): 정책자금 추천")
-db_app = typer.Typer(no_args_is_help=True, help="Database schema")
+if TYPE_CHECKING:
+    from engine.app import Aegis
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="이지스(Aegis): 소상공인·창업자를 위한 정책자금·지원사업 추천. 명령마다 --help로 예시를 볼 수 있습니다.",
+    epilog="예:  aegis db upgrade  ·  aegis demo load  ·  aegis search 카페 창업  ·  aegis recommend --profile p.json",
+)
+db_app = typer.Typer(no_args_is_help=True, help="데이터베이스 스키마 관리")
 app.add_typer(db_app, name="db")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the contract's shape).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today, KST).")]
+
+def _positive_int(value: str) -> int:
+    """Parse --top: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise typer.BadParameter("1 이상의 정수를 적어 주세요 (예: --top 5)")
+    return number
 
 
-def _core() -> Any:
+JsonOpt = Annotated[bool, typer.Option("--json", help="계약(shared/contracts)의 JSON 형식으로 출력합니다.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="기준일 YYYY-MM-DD (기본: 오늘, 한국 시간). 업력·마감 판단에 씁니다.")
+]
+TopOpt = Annotated[int, typer.Option("--top", parser=_positive_int, metavar="N", help="보여 줄 공고 수 (1 이상).")]
+ProfileOpt = Annotated[
+    Path, typer.Option("--profile", metavar="PATH", help="사업장 프로필 JSON (contracts/profile.schema.json).")
+]
+
+
+def _core() -> Aegis:
     from engine.app import build_core
 
     return build_core()
@@ -35,27 +63,49 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
 
 
-@db_app.command("upgrade")
+def _words(words: list[str], *, what: str) -> str:
+    """Join an unquoted multi-word argument into one text; an empty one is bad input."""
+    text = " ".join(" ".join(words).split())
+    if not text:
+        raise InvalidInput(f"{what}이(가) 비어 있습니다")
+    return text
+
+
+@db_app.command("upgrade", epilog="예:  AEGIS_DATABASE_URL=sqlite:///data/aegis.db aegis db upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the schema of AEGIS_DATABASE_URL (idempotent)."""
+    """AEGIS_DATABASE_URL의 스키마를 만들거나 최신으로 올립니다 (여러 번 실행해도 안전)."""
+    from sqlalchemy.engine import make_url
+
     from db.migrate import upgrade
     from engine.app import load_settings
     from engine.settings import redact_url_password
 
     settings = load_settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folder = Path(url.database).expanduser().parent
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            typer.echo(f"데이터베이스 폴더가 없어 새로 만들었습니다: {folder}", err=True)
     upgrade(settings.database_url)
-    typer.echo(f"database at head: {redact_url_password(settings.database_url)}", err=True)
+    typer.echo(f"스키마가 최신입니다: {redact_url_password(settings.database_url)}", err=True)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog="예:  aegis import --source bizinfo --file bizinfo.json --json\n\n"
+    "    aegis import --source gov24 --file serviceList.json --conditions supportConditions.json",
+)
 def import_cmd(
-    source: Annotated[str, typer.Option("--source", help="bizinfo, kstartup, gov24, ...")],
-    file: Annotated[Path, typer.Option("--file", help="A payload in the source's live format.")],
-    conditions: Annotated[Path | None, typer.Option("--conditions", help="gov24: supportConditions.")] = None,
+    source: Annotated[str, typer.Option("--source", help="출처 이름: bizinfo, kstartup, gov24 … (aegis sources list)")],
+    file: Annotated[Path, typer.Option("--file", metavar="PATH", help="출처의 실제 응답 형식으로 저장한 파일.")],
+    conditions: Annotated[
+        Path | None, typer.Option("--conditions", metavar="PATH", help="gov24 전용: supportConditions 응답.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a saved payload through the same path as live collection."""
-    from engine.app import read_payload
+    """저장해 둔 응답 파일을 실시간 수집과 같은 경로로 가져옵니다 (같은 파일을 두 번 넣어도 그대로)."""
+    from engine.inputs import read_payload
 
     core = _core()
     core.check_source(source)  # an unknown source is bad input before any file is read
@@ -65,21 +115,24 @@ def import_cmd(
     try:
         report = core.import_payload(source=source, payload=read_payload(file), **options)
     except SourceError as exc:  # an error response saved to a file is bad input, whatever its class
-        raise InvalidInput(f"{source} payload is an error response: {exc}") from exc
+        raise InvalidInput(f"{source} 파일이 오류 응답입니다: {exc}") from exc
     if as_json:
         _print_json(report.as_json())
-    else:
-        typer.echo(
-            f"{source}: received {report.received}, new {report.new}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, rejected {report.rejected}, closed {report.closed}"
-        )
-        for error in report.errors:
-            typer.echo(f"  rejected {error}", err=True)
+        return
+    typer.echo(
+        f"{_source_label(source)}: 받음 {report.received}, 신규 {report.new}, 변경 {report.updated}, "
+        f"동일 {report.unchanged}, 거부 {report.rejected}, 마감 처리 {report.closed}"
+    )
+    for error in report.errors:
+        typer.echo(f"  거부: {error}", err=True)
 
 
-@app.command("collect")
-def collect_cmd(source: str, as_json: JsonOpt = False) -> None:
-    """Collect one source live (keys from settings)."""
+@app.command("collect", epilog="예:  aegis collect bizinfo  ·  aegis collect kstartup --json")
+def collect_cmd(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="출처 이름 (aegis sources list).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """한 출처를 지금 실시간으로 수집합니다 (설정된 인증키 사용)."""
     import asyncio
 
     from engine.collect import collect_source
@@ -90,101 +143,135 @@ def collect_cmd(source: str, as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json(report.as_json())
     else:
-        typer.echo(f"{source}: new {report.new}, updated {report.updated}, closed {report.closed}")
+        typer.echo(f"{_source_label(source)}: 신규 {report.new}, 변경 {report.updated}, 마감 처리 {report.closed}")
 
 
-@app.command("recommend")
+@app.command(
+    "recommend",
+    epilog="예:  aegis recommend --profile cafe.json\n\n"
+    "    aegis recommend --profile cafe.json --as-of 2026-10-15 --top 5 --include-ineligible --json",
+)
 def recommend_cmd(
-    profile: Annotated[Path, typer.Option("--profile", help="Profile JSON (contracts/profile.schema.json).")],
+    profile: ProfileOpt,
     as_of: AsOfOpt = None,
-    top: Annotated[int, typer.Option("--top", min=1)] = 10,
-    include_ineligible: Annotated[bool, typer.Option("--include-ineligible")] = False,
+    top: TopOpt = 10,
+    include_ineligible: Annotated[
+        bool, typer.Option("--include-ineligible", help="자격 미충족 공고도 미충족 조건과 함께 보여 줍니다.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recommend programs for a business profile."""
-    from engine.app import load_profile, parse_date
+    """사업장 프로필에 맞는 지원사업을 추천합니다 (자격 판단과 그 이유 포함)."""
+    from aegis.render import recommendation_lines
+    from engine.inputs import load_profile, parse_date
 
-    parsed = load_profile(profile)
     core = _core()
     date = parse_date(as_of, default=core.today())
+    parsed = load_profile(profile, today=date)
     out = core.recommend(profile=parsed, as_of=date, top=top, include_ineligible=include_ineligible)
     if as_json:
         _print_json(out)
         return
-    if not out["results"]:
-        typer.echo("조건에 맞는 공고가 없습니다.")
-    for i, r in enumerate(out["results"], 1):
-        deadline = r["deadline"] or {"always": "상시"}.get(r["status"], "-")
-        typer.echo(f"{i:>2}. [{r['eligibility']}] {r['title']} (마감 {deadline})")
-        typer.echo(f"    {r['explanation']}")
+    for line in recommendation_lines(out):
+        typer.echo(line)
 
 
-@app.command("search")
+@app.command("search", epilog="예:  aegis search 카페 창업  ·  aegis search 수출 바우처 --top 5 --json")
 def search_cmd(
-    query: str, as_of: AsOfOpt = None, top: Annotated[int, typer.Option("--top", min=1)] = 10, as_json: JsonOpt = False
+    query: Annotated[list[str], typer.Argument(metavar="검색어...", help="찾을 말 (따옴표 없이 여러 단어도 됩니다).")],
+    as_of: AsOfOpt = None,
+    top: TopOpt = 10,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Search open, always-open and upcoming programs."""
-    from engine.app import parse_date
+    """접수 중·상시·접수 예정 공고를 검색합니다."""
+    from engine.inputs import parse_date
 
+    text = _words(query, what="검색어")
     core = _core()
-    out = core.search(query=query, as_of=parse_date(as_of, default=core.today()), top=top)
+    out = core.search(query=text, as_of=parse_date(as_of, default=core.today()), top=top)
     if as_json:
         _print_json(out)
         return
+    if not out["results"]:
+        typer.echo(f"'{text}'에 맞는 접수 중·예정 공고가 없습니다.")
     for i, r in enumerate(out["results"], 1):
-        typer.echo(f"{i:>2}. {r['title']} ({r['program_id']}, {r['score']:.2f})")
+        typer.echo(f"{i:>2}. {r['title']}  ({_source_label(r['program_id'].split(':', 1)[0])})")
 
 
-@app.command("ask")
+@app.command(
+    "ask", epilog="예:  aegis ask 마감 임박한 창업 지원사업 있어?\n\n    aegis ask 청년 창업자 보증 --profile me.json --json"
+)
 def ask_cmd(
-    question: str,
-    profile: Annotated[Path | None, typer.Option("--profile", help="Profile JSON, for eligibility questions.")] = None,
+    question: Annotated[list[str], typer.Argument(metavar="질문...", help="한국어 질문 (따옴표 없이 여러 단어도 됩니다).")],
+    profile: Annotated[
+        Path | None, typer.Option("--profile", metavar="PATH", help="자격을 함께 따질 프로필 JSON.")
+    ] = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Answer a Korean funding question, citing the programs it relies on."""
-    from engine.app import load_profile, parse_date
+    """정책자금 질문에 답하고, 근거로 삼은 공고를 밝힙니다."""
+    from engine.inputs import load_profile, parse_date
 
-    parsed = load_profile(profile) if profile is not None else None
+    text = _words(question, what="질문")
     core = _core()
-    out = core.ask(question=question, profile=parsed, as_of=parse_date(as_of, default=core.today()))
+    date = parse_date(as_of, default=core.today())
+    parsed = load_profile(profile, today=date) if profile is not None else None
+    out = core.ask(question=text, profile=parsed, as_of=date)
     if as_json:
         _print_json(out)
         return
     typer.echo(out["answer"])
-    typer.echo(f"(출처: {', '.join(out['citations']) or '없음'} · {out['provider']})")
+    provider = "AI 없이 기본 답변" if out["provider"] == "offline" else out["provider"]
+    typer.echo(f"(근거 공고 {len(out['citations'])}건 · {provider})")
 
 
-@app.command("draft-profile")
-def draft_profile_cmd(text: str, as_json: JsonOpt = False) -> None:
-    """Propose profile fields from a description in the user's own words (nothing is saved)."""
-    draft = _core().draft_profile(text=text)
+@app.command("draft-profile", epilog="예:  aegis draft-profile 대구에서 혼자 온라인 쇼핑몰을 운영합니다")
+def draft_profile_cmd(
+    text: Annotated[list[str], typer.Argument(metavar="설명...", help="사업장 소개 (따옴표 없이 여러 단어도 됩니다).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """사업장 소개 글에서 프로필 항목을 뽑아 제안합니다 (아무것도 저장하지 않음)."""
+    from aegis.render import draft_lines
+
+    draft = _core().draft_profile(text=_words(text, what="설명"))
     out = {"fields": draft.fields, "missing": draft.missing, "provider": draft.provider}
     if as_json:
         _print_json(out)
         return
-    for name, value in draft.fields.items():
-        typer.echo(f"{name}: {value}")
-    if draft.missing:
-        typer.echo(f"(아직 모르는 항목: {', '.join(draft.missing)})")
+    for line in draft_lines(draft.fields, draft.missing):
+        typer.echo(line)
 
 
-@app.command("config")
-def config_cmd() -> None:
-    """Print the effective configuration with every secret masked."""
+@app.command("config", epilog="예:  aegis config  ·  aegis config --json")
+def config_cmd(as_json: JsonOpt = False) -> None:
+    """지금 적용되는 설정을 보여 줍니다 (비밀값은 가림)."""
+    from aegis.render import config_lines
     from engine.app import load_settings
     from engine.settings import masked_config
 
-    _print_json(masked_config(load_settings()))
+    config = masked_config(load_settings())
+    if as_json:
+        typer.echo(json.dumps(config, ensure_ascii=False, indent=2))
+        return
+    for line in config_lines(config):
+        typer.echo(line)
+
+
+def _source_label(name: str) -> str:
+    """Return a source's Korean label ('기업마당'), or its name when it is a stored web source."""
+    from engine.collectors import collector_class
+
+    cls = collector_class(name)
+    return cls.label if cls is not None else name
 
 
 def _register_fronts() -> None:
-    from aegis import chat, demo, serve, webcli
+    from aegis import chat, demo, serve, sourcescli, webcli
 
     serve.register(app)
     chat.register(app)
     demo.register(app)
     webcli.register(app)
+    sourcescli.register(app)
 
 
 _register_fronts()
@@ -196,52 +283,31 @@ def main() -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI on `argv`, turning Aegis errors into one-line messages; return the exit code."""
+    """Run the CLI on `argv`; every failure becomes one line on stderr and an exit code (2 bad input, 1 failed run)."""
     # LiteLLM must never reach for the internet (cost map, model list); set before any lazy import.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-    logging.basicConfig(
-        level=os.environ.get("AEGIS_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # httpx logs full URLs, which may carry keys
     try:
+        _configure_logging(sys.argv[1:] if argv is None else argv)
         result = app(args=argv, standalone_mode=False, prog_name="aegis")
-    except (InvalidInput, SourceError) as exc:
-        typer.echo(f"error: {_one_line(exc)}", err=True)
-        return 2 if isinstance(exc, InvalidInput) or not exc.retryable else 1
-    except AegisError as exc:
-        typer.echo(f"error: {_one_line(exc)}", err=True)
-        return 1
-    except _database_errors() as exc:
-        from engine.settings import redact_url_password
-
-        reason = _one_line(getattr(exc, "orig", None) or exc)
-        url = redact_url_password(os.environ.get("AEGIS_DATABASE_URL", "the configured database"))
-        typer.echo(f"error: database not ready ({url}): {reason}; run `aegis db upgrade`", err=True)
-        return 1
-    except (typer.Abort, KeyboardInterrupt):
-        return 130
-    except _click_exception() as exc:
-        exc.show()
-        return exc.exit_code
+    except BaseException as exc:  # noqa: BLE001 — the CLI's one translation point (STYLE 12)
+        return report_failure(exc)
     return result if isinstance(result, int) else 0
 
 
-def _database_errors() -> tuple[type[Exception], ...]:
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+def _configure_logging(args: list[str]) -> None:
+    """Load the settings and set up logging before anything logs; an invalid setting is bad input (but help works)."""
+    from engine.app import load_settings
 
-    return (OperationalError, ProgrammingError)
-
-
-def _click_exception() -> type[Exception]:
-    import click
-
-    return click.ClickException
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    try:
+        settings = load_settings()
+    except InvalidInput:
+        if args and not {"--help", "-h"} & set(args):
+            raise
+        return
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # httpx logs full URLs, which may carry keys
 
 
 if __name__ == "__main__":

@@ -188,7 +188,11 @@ def load_settings() -> Settings:
 
 def build_core(settings: Settings | None = None) -> Aegis:
     """Build the core object once per entry point (the one composition root of every front end)."""
-    return Aegis.build(settings or load_settings())
+    from engine.logs import configure_logging
+
+    settings = settings or load_settings()
+    configure_logging(settings)  # level, format and redaction from the settings, before anything logs
+    return Aegis.build(settings)
 
 
 def read_payload(path: Path) -> bytes:

@@ -288,22 +288,42 @@ def masked_config(settings: Settings) -> dict[str, Any]:
                 out[name] = walk(value)
             elif isinstance(value, SecretStr):
                 out[name] = "**********" if value.get_secret_value() else ""
+            elif isinstance(value, str):
+                out[name] = redact_url(value)
             else:
                 out[name] = value
         return out
 
-    data = walk(settings)
-    data["database_url"] = redact_url_password(settings.database_url)
-    return data
+    return walk(settings)
+
+
+# Query parameters that carry a key or token in the URLs Aegis is configured with.
+SECRET_QUERY_PARAMS = frozenset(
+    {"servicekey", "crtfckey", "api_key", "apikey", "key", "token", "access_token", "secret", "password"}
+)
+
+
+def redact_url(url: str) -> str:
+    """Mask a URL's password and its key/token query parameters; other text is returned unchanged."""
+    import re
+
+    url = redact_url_password(url)
+
+    def mask(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{name}=***" if name.lower() in SECRET_QUERY_PARAMS else match.group(0)
+
+    return re.sub(r"([?&;])([^=&#;]+)=([^&#;]*)", mask, url) if "://" in url else url
 
 
 def redact_url_password(url: str) -> str:
     """Mask the password of a database URL (`postgresql://u:pw@h/db` → `postgresql://u:***@h/db`)."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
+    authority, slash, path = rest.partition("/")
+    if not sep or "@" not in authority:
         return url
-    creds, _, host = rest.rpartition("@")
+    creds, _, host = authority.rpartition("@")
     if ":" in creds:
         user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
+        return f"{scheme}://{user}:***@{host}{slash}{path}"
     return url
