@@ -265,13 +265,14 @@ def _source_label(name: str) -> str:
 
 
 def _register_fronts() -> None:
-    from aegis import chat, demo, serve, sourcescli, webcli
+    from aegis import chat, demo, serve, sourcescli, userscli, webcli
 
     serve.register(app)
     chat.register(app)
     demo.register(app)
     webcli.register(app)
     sourcescli.register(app)
+    userscli.register(app)
 
 
 _register_fronts()
