@@ -271,6 +271,7 @@ def _register_fronts() -> None:
     chat.register(app)
     demo.register(app)
     webcli.register(app)
+    dashcli.register(app)
     sourcescli.register(app)
     userscli.register(app)
 

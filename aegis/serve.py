@@ -30,7 +30,7 @@ STREAMLIT_APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 STOP_GRACE_S = 10.0  # after this, children that ignore SIGTERM are killed
 POLL_S = 0.2
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-DEFAULT_ADDRESS = "127.0.0.1"  # the dashboard has no login: only this machine by default
+DEFAULT_ADDRESS = "127.0.0.1"  # only this machine by default
 
 
 def _settings() -> Settings:
@@ -162,6 +162,12 @@ def _parse_import(value: str) -> tuple[str, Path]:
     return source, file
 
 
+def _prepare_dashboard_login(settings: Settings) -> None:
+    from aegis.dashcli import announce_login, prepare_login
+
+    announce_login(prepare_login(password_hash_set=settings.dashboard.password_hash is not None))
+
+
 def register(app: typer.Typer) -> None:
     """Add the long-running commands to the CLI."""
 
@@ -190,6 +196,7 @@ def register(app: typer.Typer) -> None:
     @app.command("dashboard")
     def dashboard_cmd(port: PortOpt = None, address: AddressOpt = DEFAULT_ADDRESS) -> None:
         """Serve the Streamlit dashboard until SIGTERM/SIGINT."""
+        _prepare_dashboard_login(_settings())
         supervisor = Supervisor()
         supervisor.start("dashboard", dashboard_argv(port or _settings().dashboard_port, address))
         _exit(supervisor.wait())
@@ -199,6 +206,7 @@ def register(app: typer.Typer) -> None:
         """Run the dashboard, the job runner and (with a token) the bot; Ctrl-C stops them all."""
         settings = _settings()
         port = port or settings.dashboard_port
+        _prepare_dashboard_login(settings)
         supervisor = Supervisor()
         supervisor.start("dashboard", dashboard_argv(port, address))
         supervisor.start("jobs", aegis_argv("jobs"))
