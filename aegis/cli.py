@@ -265,7 +265,7 @@ def _source_label(name: str) -> str:
 
 
 def _register_fronts() -> None:
-    from aegis import chat, demo, serve, sourcescli, userscli, webcli
+    from aegis import chat, dashcli, demo, serve, sourcescli, userscli, webcli
 
     serve.register(app)
     chat.register(app)
