@@ -10,6 +10,10 @@
     │   ├── SourceAuthError     key missing, unregistered or expired: an operator must act
     │   ├── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
     │   └── SourceDegraded      a web page's selector suddenly matches nothing (.selector): a redesign
+    ├── ChannelError            a message channel (SMTP, SENS, Telegram) failed (.channel, .retryable)
+    │   ├── ChannelUnavailable  connection, timeout, 5xx, throttling (retried with backoff)
+    │   ├── ChannelAuthError    credentials or sender refused: an operator must act
+    │   └── ChannelRejected     this message or recipient was refused (dead-lettered at once)
     └── GatewayError            an LLM provider failed (.provider); never reaches a user-facing caller
         ├── ProviderUnavailable
         ├── ProviderAuthError
@@ -94,6 +98,36 @@ class SourceFormatError(SourceError):
     """The payload cannot be parsed, or the request itself is malformed (a bug on our side)."""
 
     user_message = "공고 출처의 응답 형식을 해석하지 못했습니다."
+
+
+class ChannelError(AegisError):
+    """A message channel failed; `.channel` names it, `.retryable` says whether to try the delivery again."""
+
+    user_message = "알림을 보내지 못했습니다."
+    retryable = False
+
+    def __init__(
+        self, message: str, *, channel: str, retry_after: float | None = None, user_message: str | None = None
+    ) -> None:
+        super().__init__(message, user_message=user_message)
+        self.channel = channel
+        self.retry_after = retry_after
+
+
+class ChannelUnavailable(ChannelError):
+    """Connection refused, timeout, 5xx or throttling: the delivery is retried with backoff."""
+
+    retryable = True
+
+
+class ChannelAuthError(ChannelError):
+    """The channel refused our credentials or sender: an operator must act (retried, then dead)."""
+
+    retryable = True
+
+
+class ChannelRejected(ChannelError):
+    """The channel refused this message or recipient: retrying cannot help."""
 
 
 class GatewayError(AegisError):
