@@ -1,39 +1,47 @@
-"""The dashboard's page frame and its one error-translation point, `show_errors()`."""
+"""The dashboard's router: page setup, the login gate, the schema check, then `st.navigation` over PAGES.
+
+Before login only the login form renders (no title, no figures); after it, every page of
+`dashboard.pages.PAGES` is one navigation entry.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import streamlit as st
 
-from dashboard.overview import render_overview
-from engine.app import Aegis
-from engine.errors import AegisError
+from dashboard.common import get_core, show_errors
+from dashboard.login import logged_in, render_login, render_logout
+from dashboard.pages import PAGES
+from engine.admin.system import schema_ready
 
-log = logging.getLogger(__name__)
-
-PAGE_TITLE = "이지스(Aegis) 대시보드"
-GENERIC_ERROR = "화면을 그리는 중 오류가 발생했습니다. 잠시 후 새로고침하거나 로그를 확인해 주세요."
-
-
-@contextmanager
-def show_errors() -> Iterator[None]:
-    """Show any error raised inside as a Korean message instead of a traceback (the one translation point)."""
-    try:
-        yield
-    except AegisError as exc:
-        log.warning("dashboard: %s", exc)
-        st.error(exc.user_message)
-    except Exception:  # Streamlit's own rerun/stop signals are BaseExceptions and pass through
-        log.exception("dashboard page crashed")
-        st.error(GENERIC_ERROR)
+APP_TITLE = "이지스(Aegis) 운영 대시보드"
+NOT_MIGRATED = "데이터베이스가 준비되지 않았습니다. `aegis db upgrade`를 먼저 실행하세요."
 
 
-def render(core_factory: Callable[[], Aegis]) -> None:
-    """Render the dashboard: page setup, then the overview of the core `core_factory` returns."""
-    st.set_page_config(page_title=PAGE_TITLE, page_icon="🛡️", layout="wide")
-    st.title(PAGE_TITLE)
+def _schema_ready() -> bool:
+    if st.session_state.get("aegis_schema_ready"):
+        return True
+    ready = schema_ready(get_core().db)
+    st.session_state["aegis_schema_ready"] = ready
+    return ready
+
+
+def main() -> None:
+    """Render one run of the dashboard."""
+    st.set_page_config(page_title="이지스", page_icon="🛡️", layout="wide")
     with show_errors():
-        render_overview(core_factory())
+        core = get_core()
+        ready = _schema_ready()
+        if not logged_in(core, ready=ready):
+
+            def login() -> None:
+                render_login(core, ready=ready)
+
+            st.navigation([st.Page(login, title="로그인", url_path="login")], position="hidden").run()
+            return
+        render_logout()
+        if not ready:
+            st.error(NOT_MIGRATED)
+            return
+        st.sidebar.title(APP_TITLE)
+        pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
+        st.navigation(pages).run()

@@ -7,6 +7,7 @@ free-text search is the bot's own (`Aegis.search`), whose result keys restrict a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -220,7 +221,7 @@ def program_detail(db: Engine, *, key: str, today: dt.date, tz: ZoneInfo) -> Pro
                     "공고": c.program_key,
                     "종류": c.kind,
                     "바뀐 항목": ", ".join(c.fields),
-                    "내용": c.detail,
+                    "내용": json.dumps(c.detail, ensure_ascii=False, default=str),
                 }
                 for c in changes
             ],
