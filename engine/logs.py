@@ -145,6 +145,12 @@ class StderrHandler(logging.Handler):
 
 
 _HANDLER_NAME = "aegis"
+_current = Redactor()  # the process's redactor: patterns only until configure_logging knows the secrets
+
+
+def redact(text: str) -> str:
+    """Mask secrets (those of the configured settings too) in text shown outside the logs, e.g. an error line."""
+    return _current(text)
 
 
 def _aegis_handler() -> logging.Handler | None:
@@ -168,10 +174,11 @@ def configure_logging(settings: Settings | None = None, *, level: str | None = N
             if isinstance(other, logging.StreamHandler) and other.stream in (sys.stderr, sys.stdout):
                 root.removeHandler(other)
         root.addHandler(handler)
-    secrets = settings_secrets(settings) if settings is not None else []
+    global _current
+    _current = Redactor(settings_secrets(settings) if settings is not None else [])
     for old in list(handler.filters):
         handler.removeFilter(old)
-    handler.addFilter(RedactingFilter(Redactor(secrets)))
+    handler.addFilter(RedactingFilter(_current))
     fmt = settings.log_format if settings is not None else "text"
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     root.setLevel(level or (settings.log_level if settings is not None else "WARNING"))
