@@ -208,9 +208,8 @@ def stats(turn: Turn) -> None:
         onboarded = count(select(func.count()).select_from(User).where(col(User.onboarded_at).is_not(None)))
         saved_n = count(select(func.count()).select_from(SavedProgram))
         programs = count(select(func.count()).select_from(Program))
-        by_status = dict(
-            session.execute(select(Delivery.status, func.count()).group_by(col(Delivery.status))).tuples().all()
-        )
+        grouped = session.execute(select(Delivery.status, func.count()).group_by(col(Delivery.status))).all()
+        by_status = {str(status): int(n) for status, n in grouped}
     turn.say(
         "운영 현황이에요.\n"
         f"- 사용자: {total:,}명 (활성 {active:,}명, 프로필 완료 {onboarded:,}명)\n"

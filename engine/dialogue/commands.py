@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from engine import users
 from engine.dialogue import account, profile, programs
 from engine.dialogue.fields import parse_typed
+from engine.dialogue.state import remember_ref
 from engine.dialogue.turn import Turn
 
 STALE = programs.STALE
@@ -95,7 +96,10 @@ def on_button(turn: Turn, data: str) -> None:
     if not turn.consented:
         profile.consent_prompt(turn)
         return
-    if head == "m" and args:
+    if head in ("save", "ni") and rest:  # buttons under a pushed alert carry the program key itself
+        ref = remember_ref(turn.state, rest)
+        (programs.save if head == "save" else programs.not_interested)(turn, ref)
+    elif head == "m" and args:
         run_command(turn, args[0])
     elif head == "o" and args and step in ("intro", "draft"):
         profile.on_onboarding_button(turn, args[0])
