@@ -20,7 +20,7 @@ NOT_MIGRATED = "데이터베이스가 준비되지 않았습니다. `aegis db up
 def _schema_ready() -> bool:
     if st.session_state.get("aegis_schema_ready"):
         return True
-    ready = schema_ready(get_core().db)
+    ready = schema_ready(get_core(reload=False).db)
     st.session_state["aegis_schema_ready"] = ready
     return ready
 
@@ -29,8 +29,8 @@ def main() -> None:
     """Render one run of the dashboard."""
     st.set_page_config(page_title="이지스", page_icon="🛡️", layout="wide")
     with show_errors():
-        core = get_core()
         ready = _schema_ready()
+        core = get_core(reload=ready)
         if not logged_in(core, ready=ready):
 
             def login() -> None:

@@ -30,11 +30,15 @@ def _cached_core(database_url: str, _settings: Settings) -> Aegis:
     return build_core(_settings)
 
 
-def get_core() -> Aegis:
-    """Return the process's core (settings read from the environment), with operators' overrides applied."""
+def get_core(*, reload: bool = True) -> Aegis:
+    """Return the process's core (settings read from the environment), with operators' overrides applied.
+
+    `reload=False` skips reading the overrides (the router's first look, before it knows the schema exists).
+    """
     settings = load_settings()
     core = _cached_core(settings.database_url, settings)
-    core.reload_settings()
+    if reload:
+        core.reload_settings()
     return core
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard.common import run_page
-from engine.app import Aegis, parse_profile
+from engine.app import Aegis
 from engine.errors import InvalidInput
+from engine.inputs import parse_profile
 from engine.matching.labels import INDUSTRY_NAMES, NEED_NAMES, STATUS_NAMES
 from engine.matching.questions import question_text
 from engine.regions import SIDO
