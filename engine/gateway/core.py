@@ -3,6 +3,11 @@
 One LiteLLM Router holds every deployment; this module asks it for one deployment at a time in chain
 order (main model, then the cheap one), so that it sees each attempt: it retries 5xx, rotates keys on
 401, repairs invalid JSON once, opens circuits, and returns the offline answer when nothing else did.
+
+Structured tasks ask each deployment for JSON through its own structured-output mode (`response_format`
+with the task's strict JSON schema; LiteLLM translates it for Anthropic and Gemini). A deployment that
+refuses the parameter, or answers it with something that is not JSON, is asked in the prompt instead,
+and remembered: this process never sends it `response_format` again.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from engine.gateway.errors import (
     GatewayError,
     ProviderAuthError,
     ProviderServerError,
+    StructuredOutputRefused,
     counts_against_breaker,
     error_class,
     is_provider_wide,
@@ -37,7 +43,13 @@ from engine.gateway.offline import OfflineFn, model_text, offline_answer
 from engine.gateway.records import BUDGET_ERROR_CLASS, write_call
 from engine.gateway.results import OFFLINE, Attempt, DecidedBy, GatewayResult
 from engine.gateway.router import RawAnswer, RouterAdapter
-from engine.gateway.tasks import parse_structured, repair_messages, schema_instruction
+from engine.gateway.tasks import (
+    is_json_object,
+    parse_structured,
+    repair_messages,
+    response_format,
+    with_schema_instruction,
+)
 from engine.settings import LLMSettings
 
 logger = logging.getLogger(__name__)
@@ -52,6 +64,8 @@ class _Call:
     messages: list[Message]
     user_ref: str | None
     offline: OfflineFn | None
+    instructed: list[Message] = field(default_factory=list)  # the messages with the JSON asked in the prompt
+    fmt: dict[str, Any] | None = None  # the task's response_format, when it has a schema
     started: float = field(default_factory=time.perf_counter)
     path: list[Attempt] = field(default_factory=list)
     input_tokens: int = 0
@@ -87,6 +101,7 @@ class Gateway:
         self.metrics: GatewayMetrics = gateway_metrics(registry)
         self._router = RouterAdapter(plans, timeout_s=llm.timeout_s)
         self._slot: dict[str, KeySlot] = {p.name: "primary" for p in plans}
+        self.prompt_json: set[str] = set()  # deployment ids that refused native structured output
         self._breakers = {
             p.name: CircuitBreaker(
                 p.name,
@@ -164,6 +179,8 @@ class Gateway:
     ) -> GatewayResult:
         """Answer from the first provider that can, else offline; `parsed` is set when a schema is given."""
         call = _Call(task, messages, user_ref, offline)
+        if schema is not None:
+            call.instructed, call.fmt = with_schema_instruction(messages, schema), response_format(task, schema)
         denial = self._budget.denial(user_ref)
         if denial is not None:
             logger.info("LLM budget reached (%s); answering offline", denial)
@@ -172,12 +189,11 @@ class Gateway:
             return self._offline(call, "no_provider", "NoProvider")
         self._health.sync()
         self._router.prepare()  # outside every attempt's timing: the first call imports LiteLLM
-        sent = _with_schema(messages, schema) if schema is not None else messages
         for plan in self._plans:
             if not self._breakers[plan.name].allow():
                 call.path.append(Attempt(plan.name, None, "circuit_open"))
                 continue
-            answer = await self._try_provider(plan, sent, schema, call)
+            answer = await self._try_provider(plan, schema, call)
             if answer is not None:
                 return self._answered(call, answer)
         tried = [a for a in call.path if a.outcome != "circuit_open"]
@@ -185,12 +201,10 @@ class Gateway:
         last = tried[-1].outcome if tried else "CircuitOpen"
         return self._offline(call, decided, last)
 
-    async def _try_provider(
-        self, plan: ProviderPlan, messages: list[Message], schema: type[BaseModel] | None, call: _Call
-    ) -> _Answer | None:
+    async def _try_provider(self, plan: ProviderPlan, schema: type[BaseModel] | None, call: _Call) -> _Answer | None:
         breaker = self._breakers[plan.name]
         try:
-            answer, alive, last_error = await self._walk_provider(plan, messages, schema, call)
+            answer, alive, last_error = await self._walk_provider(plan, schema, call)
         except BaseException:
             breaker.release_probe()  # cancelled: neither a success nor a failure of the provider
             raise
@@ -202,7 +216,7 @@ class Gateway:
         return answer
 
     async def _walk_provider(
-        self, plan: ProviderPlan, messages: list[Message], schema: type[BaseModel] | None, call: _Call
+        self, plan: ProviderPlan, schema: type[BaseModel] | None, call: _Call
     ) -> tuple[_Answer | None, bool, str]:
         """Try the provider's models in order with the current key; rotate the key once on a 401."""
         alive, last_error, rotated = False, "ProviderUnavailable", False
@@ -210,8 +224,15 @@ class Gateway:
         i = 0
         while i < len(deps):
             dep = deps[i]
+            native = call.fmt is not None and dep.deployment_id not in self.prompt_json
+            messages = call.messages if native or schema is None else call.instructed
+            fmt = call.fmt if native else None
             try:
-                raw = await self._attempt(dep, messages, call)
+                raw = await self._attempt(dep, messages, call, response_format=fmt)
+            except StructuredOutputRefused:
+                alive = True  # it answered, to refuse the parameter: ask the same model in the prompt
+                self._prompt_json_from_now(dep, "refuses response_format")
+                continue
             except ProviderAuthError as exc:
                 last_error = error_class(exc)
                 if not plan.secondary or rotated:
@@ -234,14 +255,29 @@ class Gateway:
             alive = True
             if schema is None:
                 return _Answer(dep, raw.text, None), alive, last_error
-            parsed = await self._parse_or_repair(dep, messages, schema, raw, call)
+            if fmt is not None and not is_json_object(raw.text):
+                call.path[-1] = replace(call.path[-1], outcome="not_json")  # the server ignored the parameter
+                self._prompt_json_from_now(dep, "ignored response_format")
+                continue
+            parsed = await self._parse_or_repair(dep, messages, schema, raw, call, fmt=fmt)
             if parsed is not None:
                 return _Answer(dep, model_text(parsed), parsed), alive, last_error
             i += 1
         return None, alive, last_error
 
+    def _prompt_json_from_now(self, dep: Deployment, why: str) -> None:
+        logger.info("LLM %s %s; asking for JSON in the prompt from now on", dep.deployment_id, why)
+        self.prompt_json.add(dep.deployment_id)
+
     async def _parse_or_repair(
-        self, dep: Deployment, messages: list[Message], schema: type[BaseModel], raw: RawAnswer, call: _Call
+        self,
+        dep: Deployment,
+        messages: list[Message],
+        schema: type[BaseModel],
+        raw: RawAnswer,
+        call: _Call,
+        *,
+        fmt: dict[str, Any] | None,
     ) -> BaseModel | None:
         parsed, problem = parse_structured(raw.text, schema)
         if parsed is not None:
@@ -249,7 +285,8 @@ class Gateway:
         logger.info("LLM %s returned invalid output for the schema; one repair attempt", dep.deployment_id)
         call.path[-1] = replace(call.path[-1], outcome="invalid_output")
         try:
-            fixed = await self._attempt(dep, repair_messages(messages, raw.text, problem or ""), call, retries=0)
+            repair = repair_messages(messages, raw.text, problem or "")
+            fixed = await self._attempt(dep, repair, call, retries=0, response_format=fmt)
         except GatewayError:
             return None
         parsed, _ = parse_structured(fixed.text, schema)
@@ -260,14 +297,20 @@ class Gateway:
         return parsed
 
     async def _attempt(
-        self, dep: Deployment, messages: list[Message], call: _Call, *, retries: int | None = None
+        self,
+        dep: Deployment,
+        messages: list[Message],
+        call: _Call,
+        *,
+        retries: int | None = None,
+        response_format: dict[str, Any] | None = None,
     ) -> RawAnswer:
         """Call one deployment, retrying 5xx up to llm.max_retries times; every try lands in the path."""
         budget = self.llm.max_retries if retries is None else retries
         for n in range(budget + 1):
             t0 = time.perf_counter()
             try:
-                raw = await self._router.call(dep, messages)
+                raw = await self._router.call(dep, messages, response_format=response_format)
             except GatewayError as exc:
                 latency = time.perf_counter() - t0
                 retry_after = getattr(exc, "retry_after", None)
@@ -356,11 +399,3 @@ class Gateway:
     def _circuit_changed(self, breaker: CircuitBreaker) -> None:
         self.metrics.set_circuit(breaker.provider, STATE_GAUGE[breaker.state])
         self._health.save_circuit(breaker)
-
-
-def _with_schema(messages: list[Message], schema: type[BaseModel]) -> list[Message]:
-    """Add the JSON instruction to the leading system message (one system message suits every provider)."""
-    instruction = schema_instruction(schema)
-    if messages and messages[0].get("role") == "system" and isinstance(messages[0].get("content"), str):
-        return [{**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}, *messages[1:]]
-    return [{"role": "system", "content": instruction}, *messages]

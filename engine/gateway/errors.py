@@ -8,6 +8,7 @@
     │   └── ProviderRateLimited    429 (.retry_after)
     ├── ProviderAuthError          401/403 (provider-wide; the secondary key is tried)
     ├── ProviderRequestError       400, context length exceeded: our request, not the provider's health
+    │   └── StructuredOutputRefused   the deployment refuses `response_format`: ask in the prompt instead
     └── ProviderOutputError        invalid structured output (after the repair attempt)
 
 None of these reaches a user-facing caller: the gateway turns them into fallbacks and the offline path.
@@ -27,6 +28,7 @@ __all__ = [
     "ProviderServerError",
     "ProviderTimeout",
     "ProviderUnavailable",
+    "StructuredOutputRefused",
     "counts_against_breaker",
     "error_class",
     "is_provider_wide",
@@ -55,6 +57,10 @@ class ProviderRateLimited(ProviderUnavailable):
 
 class ProviderRequestError(GatewayError):
     """The provider refused this request (400, context length): the next provider may accept it."""
+
+
+class StructuredOutputRefused(ProviderRequestError):
+    """The deployment refuses native structured output (LiteLLM UnsupportedParamsError, a 400 naming it)."""
 
 
 def error_class(exc: BaseException) -> str:

@@ -24,11 +24,14 @@ from engine.gateway.errors import (
     ProviderServerError,
     ProviderTimeout,
     ProviderUnavailable,
+    StructuredOutputRefused,
 )
 
 logger = logging.getLogger(__name__)
 QUIET_LOGGERS = ("httpx", "httpcore", "LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "openai", "aiohttp")
 READONLY_WARNING = r"Items? .* on TypedDict class .* (is|are) using the `ReadOnly` qualifier"
+# Words a 400 uses when it is the structured-output parameter it refuses (as sent, or as LiteLLM translated it).
+_FORMAT_WORDS = ("response_format", "json_schema", "output_format", "response_schema", "responseschema")
 _KEYLIKE = re.compile(r"(sk-|AIza|key=)[A-Za-z0-9_\-*.]{4,}")
 
 
@@ -53,7 +56,8 @@ def import_litellm() -> Any:
     import litellm  # lazy on purpose: `import engine` must not pay for LiteLLM
 
     litellm.suppress_debug_info = True
-    litellm.drop_params = True  # a provider that lacks a parameter ignores it rather than failing
+    # drop_params stays off: a provider that cannot honour `response_format` must say so (the gateway then
+    # asks for JSON in the prompt), not silently drop it.
     quiet_loggers()
     return litellm
 
@@ -94,18 +98,45 @@ class RouterAdapter:
         return self._router
 
     async def call(
-        self, dep: Deployment, messages: list[dict[str, Any]], *, max_tokens: int | None = None
+        self,
+        dep: Deployment,
+        messages: list[dict[str, Any]],
+        *,
+        max_tokens: int | None = None,
+        response_format: dict[str, Any] | None = None,
     ) -> RawAnswer:
-        """Run one attempt on one deployment; raise a `GatewayError` subclass on any failure."""
+        """Run one attempt on one deployment; raise a `GatewayError` subclass on any failure.
+
+        With `response_format`, StructuredOutputRefused when the deployment refuses that parameter.
+        """
         router = self.prepare()
         kwargs: dict[str, Any] = {"timeout": self.timeout_s}
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens
+        if response_format is not None:
+            kwargs["response_format"] = response_format
         try:
             resp = await router.acompletion(model=dep.deployment_id, messages=messages, **kwargs)
         except Exception as exc:  # the provider boundary: every outside error is translated here
+            if response_format is not None and self.refuses_format(exc):
+                raise StructuredOutputRefused(self._message(exc, dep), provider=dep.provider) from exc
             raise self.translate(exc, dep) from exc
         return self._read(resp, dep)
+
+    def refuses_format(self, exc: BaseException) -> bool:
+        """Return whether the error says the deployment cannot do structured output (not that it is down)."""
+        lit = self._litellm
+        if lit is not None and isinstance(exc, lit.UnsupportedParamsError):
+            return True
+        status = getattr(exc, "status_code", None)
+        bad_request = status == 400 or (lit is not None and isinstance(exc, lit.BadRequestError))
+        text = str(exc).lower()
+        return bool(bad_request) and any(word in text for word in _FORMAT_WORDS)
+
+    def _message(self, exc: BaseException, dep: Deployment) -> str:
+        status = getattr(exc, "status_code", None)
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return f"{dep.deployment_id}: {type(exc).__name__} ({status}) {self.redact(first_line)[:200]}"
 
     def _read(self, resp: Any, dep: Deployment) -> RawAnswer:
         try:
@@ -134,8 +165,7 @@ class RouterAdapter:
         """Map a LiteLLM/transport exception to our error tree; the message is redacted and short."""
         lit = self._litellm
         status = getattr(exc, "status_code", None)
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        msg = f"{dep.deployment_id}: {type(exc).__name__} ({status}) {self.redact(first_line)[:200]}"
+        msg = self._message(exc, dep)
         provider = dep.provider
         if (lit is not None and isinstance(exc, lit.Timeout)) or isinstance(exc, TimeoutError):
             return ProviderTimeout(msg, provider=provider)

@@ -102,6 +102,67 @@ def schema_instruction(schema: type[BaseModel]) -> str:
     )
 
 
+# JSON Schema keywords every structured-output mode accepts; the rest (title, default, minLength ...) is
+# dropped from what providers see. Pydantic still validates the reply against the full schema.
+_PORTABLE_KEYWORDS = frozenset(
+    {
+        "type", "properties", "required", "additionalProperties", "items", "anyOf", "enum", "const", "$ref",
+        "$defs", "description", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "minItems", "maxItems",
+    }
+)  # fmt: skip
+
+
+def strict_json_schema(schema: type[BaseModel]) -> tuple[dict[str, Any], bool]:
+    """Return the schema in OpenAI's strict form and whether it is strict-able.
+
+    Strict: every object lists every property in `required` (optional ones stay nullable) and sets
+    `additionalProperties: false`, at every level. A free-form map (`dict[str, str]`) cannot be strict:
+    the schema is then sent with `strict: false`.
+    """
+    strict = [True]
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key not in _PORTABLE_KEYWORDS:
+                continue
+            if key in ("properties", "$defs"):
+                out[key] = {name: walk(sub) for name, sub in value.items()}
+            else:
+                out[key] = walk(value)
+        if out.get("type") == "object" or "properties" in out:
+            if isinstance(out.get("additionalProperties"), dict):
+                strict[0] = False  # a map: its keys are data, they cannot all be listed
+            else:
+                out["additionalProperties"] = False
+                out["required"] = list(out.get("properties", {}))
+                out.setdefault("properties", {})
+        return out
+
+    body = walk(schema.model_json_schema())
+    return body, strict[0]
+
+
+def response_format(task: str, schema: type[BaseModel]) -> dict[str, Any]:
+    """Return the OpenAI-style `response_format` asking for the task's JSON schema (LiteLLM translates it)."""
+    body, strict = strict_json_schema(schema)
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", task)[:64] or "answer"
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": body, "strict": strict}}
+
+
+def with_schema_instruction(messages: list[Message], schema: type[BaseModel]) -> list[Message]:
+    """Return the messages with the JSON instruction in the leading system message (one suits every provider)."""
+    instruction = schema_instruction(schema)
+    if messages and messages[0].get("role") == "system" and isinstance(messages[0].get("content"), str):
+        return [{**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}, *messages[1:]]
+    return [{"role": "system", "content": instruction}, *messages]
+
+
 def explain_messages(*, template: str, program_text: str, profile_text: str) -> list[Message]:
     """Build the `explain` prompt: rewrite the template explanation in plain Korean, adding no facts."""
     user = "\n\n".join(
@@ -162,6 +223,18 @@ def parse_structured(text: str, schema: type[BaseModel]) -> tuple[BaseModel | No
         return schema.model_validate_json(body), None
     except ValidationError as exc:
         return None, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'json'}: {e['msg']}" for e in exc.errors()[:5])
+
+
+def is_json_object(text: str) -> bool:
+    """Return whether the reply is a JSON object at all (a ```json fence tolerated), valid or not for a schema."""
+    body = text.strip()
+    fenced = _JSON_FENCE.match(body)
+    if fenced:
+        body = fenced.group(1)
+    try:
+        return isinstance(json.loads(body), dict)
+    except ValueError:
+        return False
 
 
 def repair_messages(messages: list[Message], bad: str, error: str) -> list[Message]:

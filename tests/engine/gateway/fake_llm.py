@@ -2,11 +2,16 @@
 
 Each provider lives under its own path prefix (`/openai/v1`, `/anthropic`, ...), so one server plays
 the whole chain. A prefix answers, fails (500/503/429/401), hangs, returns invalid JSON or a
-context-length error, as scripted; every call is counted per prefix and key.
+context-length error, as scripted; every call is counted per prefix and key, and every request body
+kept (`bodies`), so tests see the `response_format` (or its Anthropic/Gemini translation) that was sent.
+Structured output: `refuse_format` answers 400 naming `response_format` whenever the request carries
+one; `prose` answers plain text (a server that ignores the parameter); `invalid_json` answers a JSON
+object of the wrong shape. An Anthropic request with LiteLLM's `json_tool_call` tool gets a tool_use.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -15,7 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MODES = ("ok", "500", "503", "429", "401", "hang", "invalid_json", "context_length")
+MODES = ("ok", "500", "503", "429", "401", "hang", "invalid_json", "context_length", "refuse_format", "prose")
+FORMAT_KEYS = ("response_format", "output_format", "generationConfig")  # as sent to OpenAI, Anthropic, Gemini
 
 
 @dataclass
@@ -138,9 +144,17 @@ def _make_handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 msg = "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000."
                 err = {"error": {"message": msg, "type": "invalid_request_error", "code": "context_length_exceeded"}}
                 return self._send(400, err)
-            text = "{not json" if mode == "invalid_json" else route.reply
+            if mode == "refuse_format":
+                if structured(body):
+                    msg = "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model."
+                    err = {"error": {"message": msg, "type": "invalid_request_error", "param": "response_format"}}
+                    return self._send(400, err)
+                mode = "ok"
+            text = {"invalid_json": '{"unexpected": "shape"}', "prose": "네, 알겠습니다. 곧 안내드릴게요."}.get(
+                mode, route.reply
+            )
             model = str(body.get("model", "fake"))
-            return self._send(200, _answer(kind, model, text, route))
+            return self._send(200, _answer(kind, model, text, route, tool=_json_tool(body)))
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
@@ -158,15 +172,34 @@ def _make_handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _answer(kind: str, model: str, text: str, route: Route) -> dict[str, Any]:
+def structured(body: dict[str, Any]) -> bool:
+    """Return whether a request asks for structured output natively (in any provider's dialect)."""
+    gen = body.get("generationConfig") or {}
+    gemini = any(k in gen for k in ("responseSchema", "responseJsonSchema", "response_schema", "responseMimeType"))
+    return "response_format" in body or "output_format" in body or bool(_json_tool(body)) or gemini
+
+
+def _json_tool(body: dict[str, Any]) -> str | None:
+    """Return the name of LiteLLM's forced JSON tool when an Anthropic request carries one."""
+    for tool in body.get("tools") or []:
+        if isinstance(tool, dict) and tool.get("name") == "json_tool_call":
+            return "json_tool_call"
+    return None
+
+
+def _answer(kind: str, model: str, text: str, route: Route, *, tool: str | None = None) -> dict[str, Any]:
     pin, pout = route.prompt_tokens, route.completion_tokens
     if kind == "anthropic":
+        content: list[dict[str, Any]] = [{"type": "text", "text": text}]
+        if tool is not None:
+            with contextlib.suppress(ValueError):  # not JSON: answer in text, as a model ignoring the tool would
+                content = [{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": json.loads(text)}]
         return {
             "id": "msg_fake",
             "type": "message",
             "role": "assistant",
             "model": model,
-            "content": [{"type": "text", "text": text}],
+            "content": content,
             "stop_reason": "end_turn",
             "stop_sequence": None,
             "usage": {"input_tokens": pin, "output_tokens": pout},

@@ -188,7 +188,8 @@ async def test_invalid_json_gets_one_repair_attempt(fake: Any, llm: Any, registr
     result = await Gateway.from_settings(llm(), registry=registry).complete("explain", MSGS, Verdict)
     assert result.provider == "openai" and result.parsed == Verdict(ok=True, reason="조건 충족")
     assert outcomes(result) == [("openai", "invalid_output"), ("openai", "repaired")]
-    assert "JSON schema" in fake.bodies[0]["messages"][0]["content"]
+    assert fake.bodies[0]["response_format"]["json_schema"]["strict"] is True  # asked natively, not in the prompt
+    assert fake.bodies[1]["response_format"] == fake.bodies[0]["response_format"]  # the repair too
     assert (
         fake.bodies[1]["messages"][-1]["role"] == "user"
         and "not valid JSON" in fake.bodies[1]["messages"][-1]["content"]
