@@ -8,6 +8,7 @@ registered with SENS in advance. The HTTP client is injected (httpx.AsyncClient)
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import time
@@ -111,8 +112,9 @@ async def request_results(
     uri = f"{_messages_uri(settings)}?{urlencode({'requestId': request_id})}"
     answer = await _call(settings, client, "GET", uri)
     results = []
-    for item in answer.get("messages") or []:
-        if "status" not in item and item.get("messageId"):
+    for listed in answer.get("messages") or []:
+        item = listed
+        if "status" not in item and item.get("messageId"):  # the list may omit results: ask per message
             item = item | await _call(settings, client, "GET", f"{_messages_uri(settings)}/{item['messageId']}")
         results.append(_result(item))
     return results
@@ -121,10 +123,8 @@ async def request_results(
 async def probe(settings: SensSettings, client: httpx.AsyncClient) -> str:
     """Make the cheapest signed call (look up a request id that does not exist); raise on bad keys."""
     uri = f"{_messages_uri(settings)}?{urlencode({'requestId': 'aegis-probe'})}"
-    try:
+    with contextlib.suppress(ChannelRejected):  # keys accepted; the made-up request id simply is not there
         await _call(settings, client, "GET", uri)
-    except ChannelRejected:
-        pass  # the keys were accepted; the made-up request id simply is not there
     return "SENS 서명 인증 성공"
 
 
