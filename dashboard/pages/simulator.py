@@ -67,7 +67,10 @@ def render(core: Aegis) -> None:
         data = _form()
     as_of = st.date_input("기준일", value=core.today(), key="p_as_of")
     top = st.slider("결과 수", 1, 30, 10, key="p_top")
-    if data is None or not st.button("추천 보기", type="primary", key="p_run"):
+    if not st.button("추천 보기", type="primary", key="p_run"):
+        return
+    if data is None:
+        st.warning("프로필을 입력하거나 파일을 올려 주세요.")
         return
     profile = parse_profile(data)
     out = core.recommend(profile=profile, as_of=as_of, top=top)
