@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aegis.failures import report_failure
+from aegis.failures import FAILED_RUN, describe, report_failure, say
 from engine.errors import InvalidInput, SourceError
+from engine.matching.labels import particle
 
 if TYPE_CHECKING:
     from engine.app import Aegis
@@ -67,7 +68,7 @@ def _words(words: list[str], *, what: str) -> str:
     """Join an unquoted multi-word argument into one text; an empty one is bad input."""
     text = " ".join(" ".join(words).split())
     if not text:
-        raise InvalidInput(f"{what}이(가) 비어 있습니다")
+        raise InvalidInput(f"{what}{particle(what, '이', '가')} 비어 있습니다")
     return text
 
 
@@ -129,7 +130,7 @@ def import_cmd(
 
 @app.command("collect", epilog="예:  aegis collect bizinfo  ·  aegis collect kstartup --json")
 def collect_cmd(
-    source: Annotated[str, typer.Argument(metavar="SOURCE", help="출처 이름 (aegis sources list).")],
+    source: Annotated[str, typer.Argument(metavar="출처", help="출처 이름 (aegis sources list).")],
     as_json: JsonOpt = False,
 ) -> None:
     """한 출처를 지금 실시간으로 수집합니다 (설정된 인증키 사용)."""
@@ -139,7 +140,11 @@ def collect_cmd(
 
     core = _core()
     core.check_source(source)
-    report = asyncio.run(collect_source(name=source, settings=core.settings, engine=core.db))
+    try:
+        report = asyncio.run(collect_source(name=source, settings=core.settings, engine=core.db))
+    except SourceError as exc:  # whatever the live source did wrong, this run failed: 1, never "bad input"
+        say(describe(exc))
+        raise typer.Exit(FAILED_RUN) from exc
     if as_json:
         _print_json(report.as_json())
     else:
@@ -177,7 +182,7 @@ def recommend_cmd(
 
 @app.command("search", epilog="예:  aegis search 카페 창업  ·  aegis search 수출 바우처 --top 5 --json")
 def search_cmd(
-    query: Annotated[list[str], typer.Argument(metavar="검색어...", help="찾을 말 (따옴표 없이 여러 단어도 됩니다).")],
+    query: Annotated[list[str], typer.Argument(metavar="검색어", help="찾을 말 (따옴표 없이 여러 단어도 됩니다).")],
     as_of: AsOfOpt = None,
     top: TopOpt = 10,
     as_json: JsonOpt = False,
@@ -198,10 +203,11 @@ def search_cmd(
 
 
 @app.command(
-    "ask", epilog="예:  aegis ask 마감 임박한 창업 지원사업 있어?\n\n    aegis ask 청년 창업자 보증 --profile me.json --json"
+    "ask",
+    epilog="예:  aegis ask 마감 임박한 창업 지원사업 있어?\n\n    aegis ask 청년 창업자 보증 --profile me.json --json",
 )
 def ask_cmd(
-    question: Annotated[list[str], typer.Argument(metavar="질문...", help="한국어 질문 (따옴표 없이 여러 단어도 됩니다).")],
+    question: Annotated[list[str], typer.Argument(metavar="질문", help="한국어 질문 (따옴표 없이 여러 단어도 돼요).")],
     profile: Annotated[
         Path | None, typer.Option("--profile", metavar="PATH", help="자격을 함께 따질 프로필 JSON.")
     ] = None,
@@ -226,7 +232,7 @@ def ask_cmd(
 
 @app.command("draft-profile", epilog="예:  aegis draft-profile 대구에서 혼자 온라인 쇼핑몰을 운영합니다")
 def draft_profile_cmd(
-    text: Annotated[list[str], typer.Argument(metavar="설명...", help="사업장 소개 (따옴표 없이 여러 단어도 됩니다).")],
+    text: Annotated[list[str], typer.Argument(metavar="설명", help="사업장 소개 (따옴표 없이 여러 단어도 됩니다).")],
     as_json: JsonOpt = False,
 ) -> None:
     """사업장 소개 글에서 프로필 항목을 뽑아 제안합니다 (아무것도 저장하지 않음)."""
@@ -265,7 +271,7 @@ def _source_label(name: str) -> str:
 
 
 def _register_fronts() -> None:
-    from aegis import chat, dashcli, demo, serve, sourcescli, userscli, webcli
+    from aegis import chat, dashcli, demo, opscli, serve, sourcescli, userscli, webcli
 
     serve.register(app)
     chat.register(app)
@@ -274,6 +280,7 @@ def _register_fronts() -> None:
     dashcli.register(app)
     sourcescli.register(app)
     userscli.register(app)
+    opscli.register(app)
 
 
 _register_fronts()
@@ -292,7 +299,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         _configure_logging(sys.argv[1:] if argv is None else argv)
         result = app(args=argv, standalone_mode=False, prog_name="aegis")
-    except BaseException as exc:  # noqa: BLE001 — the CLI's one translation point (STYLE 12)
+    except BaseException as exc:  # the CLI's one translation point (STYLE 12)
         return report_failure(exc)
     return result if isinstance(result, int) else 0
 
@@ -300,16 +307,17 @@ def run(argv: list[str] | None = None) -> int:
 def _configure_logging(args: list[str]) -> None:
     """Load the settings and set up logging before anything logs; an invalid setting is bad input (but help works)."""
     from engine.app import load_settings
+    from engine.logs import configure_logging
 
+    configure_logging()  # redacting at WARNING until the settings load
     try:
         settings = load_settings()
     except InvalidInput:
         if args and not {"--help", "-h"} & set(args):
             raise
         return
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # httpx logs full URLs, which may carry keys
+    configure_logging(settings)  # level, format and secrets from the settings (engine/logs.py)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

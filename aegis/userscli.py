@@ -23,8 +23,9 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="계약(shared/contracts)의 JSON 형식으로 출력합니다.")] = False,
 ) -> None:
     """운영자가 온보딩한 사용자를 등록합니다 (같은 연락처면 갱신, 잘못된 줄은 줄 번호와 함께 거부)."""
-    from engine.app import build_core, read_payload
+    from engine.app import build_core
     from engine.errors import InvalidInput
+    from engine.inputs import read_payload
     from engine.userimport import csv_to_lines
     from engine.users import import_users
 

@@ -21,7 +21,7 @@ def scrape_test_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run a definition against saved pages and show the rows and detail fields it extracts."""
-    from engine.app import read_payload
+    from engine.inputs import read_payload
     from engine.web_sources import scrape_test
 
     out = scrape_test(

@@ -7,10 +7,8 @@ ends (CLI, bot, dashboard, jobs) call these keyword-only use cases and never tou
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -193,50 +191,3 @@ def build_core(settings: Settings | None = None) -> Aegis:
     settings = settings or load_settings()
     configure_logging(settings)  # level, format and redaction from the settings, before anything logs
     return Aegis.build(settings)
-
-
-def read_payload(path: Path) -> bytes:
-    """Read a payload file; raise InvalidInput when it is missing or unreadable."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def parse_profile(data: Any) -> Profile:
-    """Validate a profile against the contract's JSON Schema, then build the typed profile."""
-    import jsonschema
-
-    from engine.schemas import load_schema
-
-    try:
-        jsonschema.validate(data, load_schema("profile.schema.json"))
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "profile"
-        raise InvalidInput(f"invalid profile ({where}): {exc.message}") from exc
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "/".join(str(p) for p in first["loc"]) or "profile"
-        raise InvalidInput(f"invalid profile ({where}): {first['msg']}") from exc
-
-
-def load_profile(path: Path) -> Profile:
-    """Read and validate a profile JSON file."""
-    raw = read_payload(path)
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path} is not valid JSON: {exc}") from exc
-    return parse_profile(data)
-
-
-def parse_date(value: str | None, *, default: dt.date) -> dt.date:
-    """Parse an ISO date option; raise InvalidInput on a malformed one."""
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"invalid date {value!r}: use YYYY-MM-DD") from exc

@@ -6,6 +6,7 @@ definitions are seeded switched off until an operator has tested them (`aegis sc
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Source
 from db.session import session_scope
-from engine.collectors import collector_class, configured_key, scheduled_collectors
+from engine.collectors import collector_class, collector_names, configured_key, scheduled_collectors
 from engine.settings import Settings
 from engine.web_sources import seed_web_sources
 
@@ -57,3 +58,45 @@ def enabled_schedules(engine: Engine, settings: Settings) -> list[Schedule]:
     with Session(engine) as session:
         rows = session.exec(select(Source).where(col(Source.enabled)).order_by(col(Source.name))).all()
     return [Schedule(name=row.name, cron=row.schedule) for row in rows if _runnable(settings, row.name, row.kind)]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One source as an operator sees it: name, Korean label, track, switch, schedule and last run."""
+
+    name: str
+    label: str
+    kind: str  # api | html | catalog
+    enabled: bool
+    schedule: str | None  # cron (Asia/Seoul); None: imported by hand only
+    runnable: bool  # would run on its schedule now (enabled, scheduled, key set where one is needed)
+    last_run_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    last_error_class: str | None
+
+
+def list_sources(engine: Engine, settings: Settings) -> list[SourceView]:
+    """Return every source — each registered collector and each stored web source — seeding absent rows first."""
+    seed_sources(engine, settings)
+    with Session(engine) as session:
+        rows = {row.name: row for row in session.exec(select(Source)).all()}
+    views: list[SourceView] = []
+    for name in sorted(set(rows) | set(collector_names())):
+        row, cls = rows.get(name), collector_class(name)
+        config_label = row.config.get("label") if row is not None and isinstance(row.config, dict) else None
+        label = cls.label if cls is not None else config_label if isinstance(config_label, str) else name
+        kind = row.kind if row is not None else cls.kind if cls is not None else "api"
+        views.append(
+            SourceView(
+                name=name,
+                label=label,
+                kind=kind,
+                enabled=row.enabled if row is not None else False,
+                schedule=row.schedule if row is not None else None,
+                runnable=row is not None and row.enabled and _runnable(settings, name, kind),
+                last_run_at=row.last_run_at if row is not None else None,
+                last_success_at=row.last_success_at if row is not None else None,
+                last_error_class=row.last_error_class if row is not None else None,
+            )
+        )
+    return views

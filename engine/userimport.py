@@ -57,7 +57,7 @@ def parse_line(text: str) -> ImportLine:
 
 def parse_record(data: dict[str, Any]) -> ImportLine:
     """Validate one user record (profile and contacts)."""
-    from engine.app import parse_profile
+    from engine.inputs import parse_profile
 
     if "profile" not in data:
         raise InvalidInput("missing profile")

@@ -23,10 +23,11 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, start
 
 from db.models import JobRequest
 from db.session import session_scope
-from engine.app import Aegis, read_payload
+from engine.app import Aegis
 from engine.collectors.metrics import collection_metrics
 from engine.errors import AegisError
 from engine.ingest import RunReport, close_expired
+from engine.inputs import read_payload
 from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
 from engine.runs import claim_next_job, finish_job, request_job
 from engine.sources import enabled_schedules, seed_sources

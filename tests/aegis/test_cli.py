@@ -74,9 +74,9 @@ def test_import_of_error_response_exits_2_naming_the_error(db_url: str, tmp_path
     ("argv", "message"),
     [
         (["import", "--source", "nosuch", "--file", "x.json"], "unknown source"),
-        (["import", "--source", "bizinfo", "--file", "/nonexistent/x.json"], "cannot read"),
-        (["recommend", "--profile", "/nonexistent/p.json"], "cannot read"),
-        (["recommend", "--profile", "{profile}", "--as-of", "2026-13-01"], "invalid date"),
+        (["import", "--source", "bizinfo", "--file", "/nonexistent/x.json"], "파일을 읽을 수 없습니다"),
+        (["recommend", "--profile", "/nonexistent/p.json"], "파일을 읽을 수 없습니다"),
+        (["recommend", "--profile", "{profile}", "--as-of", "2026-13-01"], "날짜 형식이 올바르지 않습니다"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(db_url: str, tmp_path: Path, capsys, argv: list[str], message: str) -> None:
@@ -114,7 +114,8 @@ def test_recommend_rejects_profile_failing_schema(db_url: str, tmp_path: Path, c
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
-    assert err.startswith("error: invalid profile")
+    assert err.startswith("오류: 프로필이 올바르지 않습니다")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_recommend_filters_by_region_and_open_status(db_url: str, tmp_path: Path, capsys) -> None:
@@ -151,10 +152,16 @@ def test_recommend_output_is_valid_against_contract_schema(db_url: str, tmp_path
 
 def test_config_masks_secrets(db_url: str, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AEGIS_LLM__OPENAI__API_KEY", "sk-live-do-not-print")
-    assert run(["config"]) == 0
+    assert run(["config", "--json"]) == 0
     out = capsys.readouterr().out
     assert "sk-live-do-not-print" not in out
     assert json.loads(out)["llm"]["openai"]["api_key"] == "**********"
+    assert run(["config"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "AEGIS_LLM__OPENAI__API_KEY" in "".join(lines) and "sk-live-do-not-print" not in "".join(lines)
+    [key_line] = [line for line in lines if line.startswith("AEGIS_LLM__OPENAI__API_KEY ")]
+    assert key_line.split(" = ")[1] == "**********"
+    assert len({line.index(" = ") for line in lines}) == 1  # aligned
 
 
 def test_unmigrated_database_gives_a_one_line_hint(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -169,7 +169,8 @@ def test_bot_without_a_token_exits_2_with_one_line(
     process = spawn("bot", env=aegis_env)
     _out, err = process.communicate(timeout=20)
     assert process.returncode == 2
-    assert err.decode().strip().splitlines() == ["error: AEGIS_TELEGRAM__BOT_TOKEN is not set"]
+    [line] = err.decode().strip().splitlines()
+    assert line.startswith("오류: ") and "AEGIS_TELEGRAM__BOT_TOKEN is not set" in line
 
 
 def test_run_starts_dashboard_and_jobs_and_stops_them_all_on_sigterm(

@@ -47,7 +47,7 @@ def test_scrape_test_exits_2_on_a_missing_file(capsys: pytest.CaptureFixture[str
     code = run(["scrape-test", "--source-file", DEFINITION, "--file", str(tmp_path / "nope.html"), "--json"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("error: cannot read") and err.count("\n") == 1
+    assert err.startswith("오류: 파일을 읽을 수 없습니다") and err.count("\n") == 1
 
 
 def test_scrape_test_exits_2_on_an_invalid_definition(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
