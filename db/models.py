@@ -380,3 +380,16 @@ class CatalogSnapshot(SQLModel, table=True):
     cutoff_until: dt.datetime | None = _when(nullable=True)
     built_at: dt.datetime = _when()
     data: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class IntegrationStatus(SQLModel, table=True):
+    """The last health check of one integration (doctor names), so an outage alerts operators once."""
+
+    __tablename__ = "integration_status"
+
+    name: str = Field(primary_key=True, max_length=50)  # database, llm:openai, bizinfo, telegram, ...
+    ok: bool = True
+    detail: str = Field(default="", sa_type=sa.Text)
+    error_class: str | None = Field(default=None, max_length=50)
+    checked_at: dt.datetime = _when()
+    changed_at: dt.datetime = _when()  # when ok last flipped: the outage (or recovery) began
