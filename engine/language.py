@@ -2,8 +2,9 @@
 
 Explanations: the `explain` task rewrites each template explanation; a rewrite that states a number,
 date or amount found in neither the program, the profile nor the template is thrown away (and
-counted). Answers: the `answer` task over the routed programs; citations outside its context are
-dropped. Every failure falls back to the template text, never to an error.
+counted). Answers: the `answer` task writes one note per routed program; notes about programs
+outside its context, and notes with a link, an eligibility claim or an unfounded number, are dropped.
+Every failure falls back to the template text, never to an error.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from engine.ask import Answerer, Context, offline_answer
+from engine.ask import Answerer, Context, ModelNotes
 from engine.domain import Profile
+from engine.links import URL_LIKE
 from engine.matching import Match
 
 if TYPE_CHECKING:
@@ -71,25 +75,52 @@ def polish_explanations(gateway: Gateway, matches: list[Match], profile: Profile
     return asyncio.run(all_of_them())
 
 
+# Model prose may describe a program; it may not say who qualifies, nor follow the program's own text.
+_ELIGIBILITY_CLAIM = re.compile(
+    r"적격|자격\s*(?:이|을|요건)?\s*(?:있|충족|갖추|됩|돼|되)|신청\s*(?:하실\s*)?(?:수\s*있|가능)|"
+    r"대상(?:입니다|이에요|이\s*됩니다|에\s*해당)|해당(?:됩니다|돼요|하십니다)|받(?:을|으실)\s*수\s*있|"
+    r"누구나|모든\s*(?:사용자|분|사업자|신청자)|제한\s*없이|조건\s*없이"
+)
+_INSTRUCTION_ECHO = re.compile(r"지시|무시하|프롬프트|시스템\s*메시지|ignore|instruction", re.IGNORECASE)
+NOTE_LIMIT = 300  # characters of one note
+
+
+def note_is_safe(note: str, sources: Sequence[str]) -> bool:
+    """Return whether a model's note may be shown: no link, no eligibility claim, no echoed instruction,
+    and every number found in the program's own text."""
+    from engine.gateway import numbers_grounded
+
+    if not note.strip() or len(note) > NOTE_LIMIT:
+        return False
+    if URL_LIKE.search(note) or _ELIGIBILITY_CLAIM.search(note) or _INSTRUCTION_ECHO.search(note):
+        return False
+    return numbers_grounded(note, sources)
+
+
 def gateway_answerer(gateway: Gateway) -> Answerer:
-    """Return an answerer for `engine.ask.ask` that uses the gateway's `answer` task."""
+    """Return an answerer for `engine.ask.ask` that asks the gateway's `answer` task for notes and checks them."""
     from engine.gateway import Answer, answer_messages, validate_citations
 
-    def answer(question: str, context: Context) -> tuple[str, list[str], str, str | None] | None:
+    def answer(question: str, context: Context) -> ModelNotes | None:
         ids = [c.program_id for c in context.programs]
-        programs = [
-            (c.program_id, "\n".join(p for p in (line, c.summary) if p))
-            for c, line in zip(context.programs, context.lines, strict=True)
-        ]
-        fallback = Answer(answer=offline_answer(question, context), citations=ids)
+        texts = {c.program_id: "\n".join(p for p in (c.title, c.summary) if p) for c in context.programs}
+        programs = [(pid, texts[pid]) for pid in ids]
         result = gateway.complete_sync(
-            "answer", answer_messages(question=question, programs=programs), Answer, offline=lambda: fallback
+            "answer", answer_messages(question=question, programs=programs), Answer, offline=Answer
         )
         if result.provider == "offline" or not isinstance(result.parsed, Answer):
             return None
         kept, dropped = validate_citations(result.parsed, ids)
         if dropped:
             log.info("answer cited programs outside its context: %s", dropped)
-        return result.parsed.answer, kept, result.provider, result.model
+        notes: dict[str, str] = {}
+        for item in result.parsed.notes:
+            if item.program_id not in kept or item.program_id in notes:
+                continue
+            if note_is_safe(item.note, [texts[item.program_id]]):
+                notes[item.program_id] = item.note.strip()
+            else:
+                gateway.count_rejection(result, "unsafe_note")
+        return ModelNotes(notes=notes, provider=result.provider, model=result.model)
 
     return answer

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from engine import matching
 from engine.domain import Profile
+from engine.links import safe_program_link
 from engine.matching import Candidate, Match
 from engine.snapshot import Catalog, build_catalog, current_stamp, load_snapshot, save_quietly
 
@@ -86,7 +87,7 @@ def match_json(match: Match, explanation: str) -> dict[str, Any]:
         "eligibility": match.evaluation.verdict,
         "status": match.status,
         "deadline": deadline.isoformat() if deadline else None,
-        "url": c.url,
+        "url": safe_program_link(c),  # the source's own or a government domain, else its detail page
         "reasons": list(match.reasons),
         "unmet": list(match.unmet),
         "unknown": list(match.unknown),

@@ -30,11 +30,26 @@ class Explanation(BaseModel):
     text: str = Field(min_length=1)
 
 
-class Answer(BaseModel):
-    """`answer`: a Korean answer over the given programs, citing their ids."""
+class ProgramNote(BaseModel):
+    """What one program of the context offers, in the model's words (never who qualifies)."""
 
-    answer: str = Field(min_length=1)
-    citations: list[str] = Field(default_factory=list)
+    program_id: str
+    note: str = Field(min_length=1)
+
+
+class Answer(BaseModel):
+    """`answer`: one short note per program of the context that bears on the question.
+
+    The model writes only these notes; the answer's frame, each program's status and every eligibility
+    verdict are rendered by Aegis from the matcher (engine/ask.py), so the model cannot assert them.
+    """
+
+    notes: list[ProgramNote] = Field(default_factory=list)
+
+    @property
+    def citations(self) -> list[str]:
+        """Return the program ids the notes are about."""
+        return [n.program_id for n in self.notes]
 
 
 class ProfileDraft(BaseModel):
@@ -177,12 +192,13 @@ def explain_messages(*, template: str, program_text: str, profile_text: str) -> 
 
 
 def answer_messages(*, question: str, programs: Sequence[tuple[str, str]]) -> list[Message]:
-    """Build the `answer` prompt over (program id, program text) pairs; citations must be those ids."""
+    """Build the `answer` prompt over (program id, program text) pairs: one note per relevant program."""
     blocks = [fence(f"program id={pid}", text) for pid, text in programs]
     user = "\n\n".join(
         [
-            "다음 공고들만 근거로 질문에 답하세요. 근거로 쓴 공고의 id를 citations에 넣고, "
-            "목록에 없는 id는 쓰지 마세요. 공고로 답할 수 없으면 그렇다고 말하세요.",
+            "질문과 관련된 공고마다 그 공고가 무엇을 지원하는지 공고 내용만 근거로 1~2문장씩 notes에 쓰세요. "
+            "program_id에는 아래 목록의 id만 쓰세요. 누가 신청할 수 있는지·자격이 되는지는 쓰지 마세요(자격은 "
+            "시스템이 따로 판정합니다). 링크나 URL, 연락처는 쓰지 마세요.",
             *blocks,
             fence("question", question),
         ]

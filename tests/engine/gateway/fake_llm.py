@@ -16,6 +16,7 @@ import json
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,6 +37,7 @@ class Route:
     hang_s: float = 1.0
     prompt_tokens: int = 12
     completion_tokens: int = 7
+    respond: Callable[[dict[str, Any]], str] | None = None  # a model that reads the request (e.g. obeys it)
 
 
 class FakeLLM:
@@ -150,8 +152,9 @@ def _make_handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                     err = {"error": {"message": msg, "type": "invalid_request_error", "param": "response_format"}}
                     return self._send(400, err)
                 mode = "ok"
+            reply = route.respond(body) if route.respond is not None else route.reply
             text = {"invalid_json": '{"unexpected": "shape"}', "prose": "네, 알겠습니다. 곧 안내드릴게요."}.get(
-                mode, route.reply
+                mode, reply
             )
             model = str(body.get("model", "fake"))
             return self._send(200, _answer(kind, model, text, route, tool=_json_tool(body)))

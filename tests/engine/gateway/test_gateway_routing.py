@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, SecretStr
 
 from engine.gateway import GENERIC_OFFLINE_TEXT, Answer, Gateway
+from engine.gateway.tasks import ProgramNote
 from engine.settings import LLMSettings
 
 MSGS = [{"role": "user", "content": "청년 창업 지원금 알려줘"}]
@@ -149,8 +150,9 @@ async def test_open_circuits_everywhere_answer_offline_decided_by_breaker(
 async def test_no_provider_configured_answers_offline_with_a_model(registry: Any) -> None:
     gw = Gateway.from_settings(LLMSettings(), registry=registry)
     assert gw.configured == [] and gw.status() == []
-    result = await gw.complete("answer", MSGS, Answer, offline=lambda: Answer(answer="기본 답변", citations=["a:1"]))
-    assert (result.provider, result.decided_by, result.text) == ("offline", "no_provider", "기본 답변")
+    default = Answer(notes=[ProgramNote(program_id="a:1", note="기본 답변")])
+    result = await gw.complete("answer", MSGS, Answer, offline=lambda: default)
+    assert (result.provider, result.decided_by) == ("offline", "no_provider")
     assert isinstance(result.parsed, Answer) and result.parsed.citations == ["a:1"]
 
 

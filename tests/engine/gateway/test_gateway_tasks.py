@@ -18,11 +18,12 @@ from engine.gateway import (
     numbers_grounded,
     validate_citations,
 )
-from engine.gateway.tasks import parse_structured
+from engine.gateway.tasks import ProgramNote, parse_structured
 
 
 def test_validate_citations_drops_ids_outside_the_context_and_logs_them(caplog: pytest.LogCaptureFixture) -> None:
-    parsed = Answer(answer="…", citations=["bizinfo:1", "kstartup:9", "bizinfo:1", "gov24:2"])
+    ids = ["bizinfo:1", "kstartup:9", "bizinfo:1", "gov24:2"]
+    parsed = Answer(notes=[ProgramNote(program_id=pid, note="…") for pid in ids])
     with caplog.at_level(logging.WARNING):
         kept, dropped = validate_citations(parsed, ["bizinfo:1", "gov24:2"])
     assert kept == ["bizinfo:1", "gov24:2"]
@@ -70,7 +71,7 @@ def test_explain_and_profile_prompts_fence_their_inputs() -> None:
 
 
 def test_parse_structured_accepts_a_json_fence_and_reports_invalid_output() -> None:
-    parsed, problem = parse_structured('```json\n{"answer": "네", "citations": ["a"]}\n```', Answer)
+    parsed, problem = parse_structured('```json\n{"notes": [{"program_id": "a", "note": "네"}]}\n```', Answer)
     assert isinstance(parsed, Answer) and parsed.citations == ["a"] and problem is None
     parsed, problem = parse_structured("{not json", Answer)
     assert parsed is None and problem
