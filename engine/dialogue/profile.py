@@ -195,6 +195,9 @@ def on_field_button(turn: Turn, name: str, option: str) -> None:
 
 def on_field_text(turn: Turn, name: str, text: str) -> None:
     """Read a typed answer to the current field, or ask again with the buttons."""
+    if text in ("건너뛰기", "완료") and (name not in F.REQUIRED):
+        on_field_button(turn, name, "~skip" if text == "건너뛰기" or name not in F.MULTI else "~done")
+        return
     value = None if name in F.MULTI else F.parse_typed(name, text, today=turn.today)
     if value is None:
         turn.state.data["question_prefix"] = NOT_UNDERSTOOD

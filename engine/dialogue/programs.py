@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from engine.dialogue import fields as F
 from engine.dialogue.model import Button, ReplyFile
 from engine.dialogue.state import remember_ref, resolve_ref
 from engine.dialogue.turn import Turn
+from engine.links import is_safe_url, plain_title, safe_link
 from engine.matching.labels import format_krw, object_particle
 
 PAGE = 5
@@ -65,7 +65,7 @@ def card_text(index: int, result: dict[str, Any], today: dt.date) -> str:
     head = " · ".join(
         p for p in (result.get("organization") or "", due_label(deadline, result.get("status"), today)) if p
     )
-    lines = [f"{index}. {result['title']}", head]
+    lines = [f"{index}. {plain_title(result['title'])}", head]
     if terms := _funding_line(result.get("funding")):
         lines.append(terms)
     lines.append(BADGES.get(result.get("eligibility", ""), ""))
@@ -138,7 +138,7 @@ def show_detail(turn: Turn, ref: str) -> None:
     if key is None or facts is None:
         turn.say(STALE)
         return
-    lines = [facts["title"], " · ".join(p for p in (facts["organization"], facts["due"]) if p)]
+    lines = [plain_title(facts["title"]), " · ".join(p for p in (facts["organization"], facts["due"]) if p)]
     if facts["terms"]:
         lines.append(facts["terms"])
     profile = turn.profile()
@@ -162,21 +162,6 @@ def show_detail(turn: Turn, ref: str) -> None:
     turn.say("\n".join(lines), buttons)
 
 
-def _safe_link(key: str, url: str | None) -> str | None:
-    """Return the notice link to show (engine.links.safe_program_link where available, else an http(s) URL)."""
-    try:
-        links = importlib.import_module("engine.links")
-    except ImportError:
-        links = None
-    if links is not None and hasattr(links, "safe_program_link"):
-        try:
-            link = links.safe_program_link(key, url)
-        except TypeError:
-            link = links.safe_program_link(url)
-        return str(link) if link else None
-    return url if url and url.startswith(("https://", "http://")) else None
-
-
 def program_facts(turn: Turn, key: str) -> dict[str, Any] | None:
     """Return what the detail view shows of one program (None when it is no longer stored)."""
     with Session(turn.db) as session:
@@ -186,7 +171,7 @@ def program_facts(turn: Turn, key: str) -> dict[str, Any] | None:
         attachments = [
             (str(a.get("name") or "첨부파일"), str(a["url"]))
             for a in (row.attachments or [])
-            if isinstance(a, dict) and str(a.get("url") or "").startswith(("https://", "http://"))
+            if isinstance(a, dict) and is_safe_url(str(a.get("url") or ""), key.partition(":")[0])
         ]
         title, org, url, summary = row.title, row.organization, row.url, row.summary or ""
         end, funding = row.window_end, row.funding
@@ -200,7 +185,7 @@ def program_facts(turn: Turn, key: str) -> dict[str, Any] | None:
         "terms": _funding_line(funding),
         "candidate": candidate,
         "summary": summary,
-        "link": _safe_link(key, url),
+        "link": safe_link(key=key, url=url),
         "attachments": attachments,
     }
 
@@ -262,7 +247,7 @@ def search(turn: Turn, query: str) -> None:
     lines = [f"'{query}' 검색 결과예요."]
     buttons: list[list[Button]] = []
     for i, r in enumerate(out["results"], 1):
-        lines.append(f"{i}. {r['title']}")
+        lines.append(f"{i}. {plain_title(r['title'])}")
         buttons.append([Button(f"{i}번 자세히", f"d:{remember_ref(turn.state, r['program_id'])}")])
     turn.say("\n".join(lines), buttons)
 
@@ -277,7 +262,7 @@ def saved(turn: Turn) -> None:
     lines = ["저장한 공고예요."]
     buttons: list[list[Button]] = []
     for i, row in enumerate(rows, 1):
-        lines.append(f"{i}. {row.title} ({due_label(row.window_end, None, turn.today)})")
+        lines.append(f"{i}. {plain_title(row.title)} ({due_label(row.window_end, None, turn.today)})")
         buttons.append([Button(f"{i}번 자세히", f"d:{remember_ref(turn.state, row.program_key)}")])
     buttons.append([Button("달력 파일로 받기", "m:calendar")])
     turn.say("\n".join(lines), buttons)
@@ -305,5 +290,5 @@ def ask(turn: Turn, question: str) -> None:
     out = turn.core.ask(question=question, profile=turn.profile(), as_of=turn.today)
     with Session(turn.db) as session:
         titles = {pid: (p.title if (p := session.get(Program, pid)) else pid) for pid in out["citations"][:PAGE]}
-    buttons = [[Button(title[:40], f"d:{remember_ref(turn.state, pid)}")] for pid, title in titles.items()]
+    buttons = [[Button(plain_title(title)[:40], f"d:{remember_ref(turn.state, pid)}")] for pid, title in titles.items()]
     turn.say(out["answer"], buttons, typing=True)

@@ -188,12 +188,14 @@ def test_chat_greets_and_answers_a_description_like_the_bot(
     import io
 
     _import(tmp_path, capsys, LIST)
-    monkeypatch.setattr("sys.stdin", io.StringIO("강남구에서 2022년에 개업한 카페를 운영해요\n종료\n"))
+    stdin = "1\n강남구에서 2022년에 개업한 카페를 운영해요\n1\n건너뛰기\n종료\n"  # 1 = 동의, then 확인
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     assert run(["chat"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("안녕하세요! 이지스(Aegis)는")
-    assert "이렇게 이해했어요" in out
-    assert "서울시 소상공인 경영안정자금" in out
+    assert "1) 동의   2) 동의하지 않음" in out
+    assert "이렇게 이해했어요" in out and "- 지역: 서울특별시 강남구" in out
+    assert "직원(상시근로자)은 몇 명" in out
 
 
 def test_search_prints_the_contract_shape_and_hides_closed_programs(db_url: str, tmp_path: Path, capsys) -> None:

@@ -1,16 +1,28 @@
-"""Bot test fixtures: a recording Bot API transport and a core on the in-memory database."""
+"""Bot test fixtures: a recording Bot API transport, a fake Bot API server, and the real bot in a thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from telegram_fakes import TOKEN, RecordingRequest
+from sqlmodel import SQLModel
+from telegram_fakes import TOKEN, FakeBotAPI, RecordingRequest
 
+from bot.app import serve
+from db.session import make_engine
 from engine.app import Aegis
 from engine.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "engine" / "dialogue"))
+from dialogue_helpers import LISTING
 
 
 @pytest.fixture
@@ -28,3 +40,74 @@ def make_core(engine: Engine) -> Callable[..., Aegis]:
         return Aegis(settings=settings, db=engine)
 
     return build
+
+
+class BotThread:
+    """The real bot (`bot.app.serve`) on its own event loop in a thread, polling a fake Bot API."""
+
+    def __init__(self, core: Aegis) -> None:
+        self.core = core
+        self.loop = asyncio.new_event_loop()
+        self.stop_event: asyncio.Event | None = None
+        self.result: int | BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def main() -> int:
+            self.stop_event = asyncio.Event()
+            return await serve(self.core, self.stop_event, poll_timeout=1, reload_every_s=0.5, sender_idle_s=0.1)
+
+        try:
+            self.result = self.loop.run_until_complete(main())
+        except BaseException as exc:  # handed to the test that reads it
+            self.result = exc
+        finally:
+            self.loop.close()
+
+    def __enter__(self) -> BotThread:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the bot to stop and wait for it."""
+        while self.stop_event is None and self.thread.is_alive():
+            time.sleep(0.01)
+        if self.stop_event is not None and self.thread.is_alive():
+            self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(timeout=20)
+        assert not self.thread.is_alive(), "the bot did not stop"
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture
+def file_db(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite file database with every table (threads share it as separate connections)."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotAPI]:
+    """A fake Bot API server on 127.0.0.1."""
+    with FakeBotAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def live_core(file_db: Engine, fake_api: FakeBotAPI) -> Aegis:
+    """A core on the file database whose Bot API is the fake server, with the three test programs."""
+    settings = Settings(  # type: ignore[call-arg]
+        telegram={"bot_token": TOKEN, "base_url": fake_api.base_url, "per_chat_interval_s": 0.05},
+        operators={"telegram_chat_ids": "999"},
+        alerts={"retry_backoff_s": 0.1},
+        _env_file=None,
+    )
+    core = Aegis(settings=settings, db=file_db)
+    core.import_payload(source="bizinfo", payload=json.dumps(LISTING, ensure_ascii=False).encode())
+    return core

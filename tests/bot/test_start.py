@@ -1,4 +1,4 @@
-"""`/start` and the error handler, offline through a recording Bot API transport."""
+"""`/start`, the menu and the error handler, offline through a recording Bot API transport."""
 
 from __future__ import annotations
 
@@ -11,25 +11,33 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 from telegram_fakes import TOKEN, RecordingRequest, command_update
 
-from bot.app import URL_LOGGERS, build_application, file_url_for, quiet_url_loggers
+from bot.app import URL_LOGGERS, build_application, file_url_for, menu_commands, quiet_url_loggers
 from bot.handlers import GENERIC_ERROR
 from engine.app import Aegis
 from engine.errors import InvalidInput
 
 
 @pytest.mark.asyncio
-async def test_start_answers_in_korean_with_the_next_steps(
+async def test_start_asks_for_consent_with_the_agree_button_first(
     make_core: Callable[..., Aegis], recording_request: RecordingRequest
 ) -> None:
     application = build_application(make_core(), request=recording_request)
     async with application:
         await application.process_update(Update.de_json(command_update("/start"), application.bot))
     [sent] = recording_request.sent("sendMessage")
-    assert sent["chat_id"] == 4242
+    assert sent["chat_id"] == 4242 and sent["parse_mode"] == "HTML"
     assert sent["text"].startswith("안녕하세요! 이지스(Aegis)는")
-    assert "기업마당" in sent["text"]
-    assert "0건의 공고" in sent["text"]
-    assert "시작하는 방법" in sent["text"]
+    assert "개인정보 수집·이용 동의" in sent["text"]
+    buttons = sent["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["동의", "동의하지 않음"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+
+
+def test_menu_comes_from_the_dialogue_command_table_without_operator_commands(
+    make_core: Callable[..., Aegis],
+) -> None:
+    names = [c.command for c in menu_commands(make_core())]
+    assert names[:3] == ["start", "profile", "recommend"] and "stats" not in names and "broadcast" not in names
 
 
 @pytest.mark.asyncio
@@ -41,7 +49,8 @@ async def test_bot_calls_the_configured_base_url(
     async with application:  # initialize() calls getMe
         await application.process_update(Update.de_json(command_update("/start"), application.bot))
     urls = [url for url, _name, _params in recording_request.calls]
-    assert [name for _url, name, _params in recording_request.calls] == ["getMe", "sendMessage"]
+    names = [name for _url, name, _params in recording_request.calls if name != "sendChatAction"]
+    assert names == ["getMe", "sendMessage"]
     assert all(url.startswith(f"{base}{TOKEN}/") for url in urls)
     assert application.bot.base_file_url == f"http://127.0.0.1:8081/custom/file/bot{TOKEN}"
 
@@ -72,10 +81,10 @@ async def test_error_handler_answers_in_korean(
     make_core: Callable[..., Aegis], recording_request: RecordingRequest, callback: Any, expected: str
 ) -> None:
     application = build_application(make_core(), request=recording_request)
-    application.add_handler(CommandHandler("fail", callback))
+    application.add_handler(CommandHandler("fail", callback), group=-1)
     async with application:
         await application.process_update(Update.de_json(command_update("/fail"), application.bot))
-    assert [sent["text"] for sent in recording_request.sent("sendMessage")] == [expected]
+    assert recording_request.sent("sendMessage")[0]["text"] == expected  # then the dialogue answers /fail
 
 
 def test_quiet_url_loggers_keeps_request_urls_out_of_info_logs(caplog: pytest.LogCaptureFixture) -> None:

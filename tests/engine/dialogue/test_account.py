@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import Talker
+from dialogue_helpers import Talker
 from sqlmodel import Session, select
 
 from db.models import ConversationState, Delivery, User

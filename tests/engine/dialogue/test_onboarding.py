@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Talker
+from dialogue_helpers import Talker
 from sqlmodel import Session, select
 
 from db.models import ConversationState, User

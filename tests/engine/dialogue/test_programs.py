@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import Talker
+from dialogue_helpers import Talker
 
 from engine import users
 from engine.app import Aegis
