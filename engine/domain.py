@@ -83,6 +83,10 @@ class Eligibility(BaseModel):
     industries_include: list[str] | None = None  # KSIC section letters
     industries_exclude: list[str] | None = None
     traits_required: list[Trait] | None = None
+    # Either-of: any one suffices. Entries are traits, or Korean words for alternatives no profile field can
+    # state ('메인비즈'), which can only make the outcome unknown.
+    traits_any: list[str] | None = None
+    unknowable: list[str] | None = None  # requirements no profile field expresses (세대주, 경력 5년 이상 ...)
     soho_only: bool = False  # 소상공인 only: 상시근로자 5인 미만 (10인 미만 in KSIC B, C, F, H)
     evidence: dict[str, str] = Field(default_factory=dict)
     preferences: list[str] = Field(default_factory=list)

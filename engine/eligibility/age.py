@@ -32,7 +32,9 @@ _NUMBER_FIRST = re.compile(
     + r"(?=재?창업\s*(?:기업|자|초기|한|하여)|개업한|설립된|영업\s*중|운영\s*중|사업\s*영위)"
 )
 # A gap that wanders into another topic means the number does not date the business.
-_BAD_GAP = re.compile(r"최근|매출|수출|고용|채용|지원|수혜|거치|대출|상환|교육|경진|보증|융자|근로|인원|년도")
+_BAD_GAP = re.compile(
+    r"경력|경험|근무|재직|최근|매출|수출|고용|채용|지원|수혜|거치|대출|상환|교육|경진|보증|융자|근로|인원|년도"
+)
 _NO_LIMIT = re.compile(r"업력\s*(?:무관|제한\s*없)")
 
 

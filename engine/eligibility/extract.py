@@ -8,10 +8,12 @@ fields (`base`). `infer_needs` lives in needs.py and is re-exported here.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from engine.domain import Eligibility
 from engine.eligibility.age import extract_business_age, extract_rep_age, notice_year
+from engine.eligibility.alternatives import extract_alternatives
 from engine.eligibility.common import Findings
 from engine.eligibility.industries import extract_industries
 from engine.eligibility.needs import infer_needs
@@ -19,11 +21,13 @@ from engine.eligibility.regions_extract import extract_regions
 from engine.eligibility.segments import Parsed, Segment, normalize, parse_notice
 from engine.eligibility.size import extract_employees, extract_revenue
 from engine.eligibility.traits import extract_soho, extract_status, extract_traits
+from engine.eligibility.unknowable import extract_unknowable
 
 __all__ = ["extract_eligibility", "infer_needs"]
 
 log = logging.getLogger(__name__)
 
+ANY_INDUSTRY = re.compile(r"업종\s*(?:무관|불문|관계\s*없이|구분\s*없이|에\s*관계없이)|모든\s*업종|전\s*업종")
 _MAX_CHARS = 50_000  # a notice longer than this is an attachment dump; its head states the conditions
 
 
@@ -89,12 +93,18 @@ def _extract(
     extract_revenue(segments, found)
     extract_industries(segments, found)
     extract_traits(segments, found)
+    extract_alternatives(segments, found)
+    extract_unknowable(segments, found)
     extract_soho(segments, found, target=target)
     extract_status(segments, found)
     if found.values.get("soho_only") and "employees_max" in found.values:
         # '상시근로자 5인 미만 소상공인' restates the 소상공인 definition; a stricter cap is a real condition.
         bound = found.values["employees_max"]
-        if (bound.n, bound.inclusive) in {(5, False), (4, True)} and "소상공인" in found.evidence["employees_max"]:
+        if ANY_INDUSTRY.search(found.evidence["employees_max"]):
+            # The notice's own limit for every industry ('10인 미만 (업종 무관)') replaces the statutory 5/10.
+            del found.values["soho_only"]
+            found.evidence.pop("soho_only", None)
+        elif (bound.n, bound.inclusive) in {(5, False), (4, True)} and "소상공인" in found.evidence["employees_max"]:
             del found.values["employees_max"]
             found.evidence.pop("employees_max", None)
     return found, parsed

@@ -147,6 +147,8 @@ _REGISTERED = re.compile(
 _OPERATING = re.compile(
     r"(?:운영|영업|영위)\s*(?:중(?!소|견|앙)|하고\s*있)|(?:사업장?|점포|매장|업체|가게)\s*(?:을|를)?\s*(?:운영|경영)\s*(?:하는|하고|중)"
     r"|기존\s*사업자|사업자\s*등록\s*후\s*(?:영업|신청)|실제\s*영업"
+    # '사업을 영위하는', '점포를 영위 중인': running a business is presupposed.
+    r"|(?:사업|점포|매장|가게)\s*(?:을|를)?\s*영위\s*(?:하는|하고|중)"
 )
 # Another kind of applicant named next to 예비창업자: '예비창업자 및 창업 3년 이내 기업', '예비창업자와 초기 창업기업'.
 _ALTERNATIVE_OPERATING = re.compile(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.matching.kinds import KIND_BY_KEY
+from engine.matching.kinds.base import field_name
 from engine.matching.labels import FIELD_NAMES, format_krw, need_name, object_particle
 from engine.matching.model import Match
 from engine.matching.verdicts import ConditionResult
@@ -49,7 +50,7 @@ def _verdict_sentences(match: Match) -> list[str]:
             first = f"{', '.join(met)} 조건을 {every}충족해 신청할 수 있는 것으로 보입니다."
     elif verdict == "unknown":
         unknown = ", ".join(_labels(match, "unknown"))
-        fields = ", ".join(FIELD_NAMES.get(f, f) for f in match.evaluation.unknown_fields)
+        fields = ", ".join(field_name(f, FIELD_NAMES) for f in match.evaluation.unknown_fields)
         ask = "아직 판단할 수 없습니다"
         if fields:
             ask = f"{fields}{object_particle(fields)} 알려 주셔야 판단할 수 있습니다"

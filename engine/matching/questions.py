@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from engine.matching.kinds.base import UNKNOWABLE_FIELD
 from engine.matching.labels import QUESTIONS
 from engine.matching.model import Match
 
@@ -36,5 +37,8 @@ def next_question(matches: Sequence[Match], *, top: int = 10) -> str | None:
 
 
 def question_text(field: str) -> str:
-    """Return the Korean question that asks for a profile field."""
+    """Return the Korean question that asks for a profile field (or whether an unknowable requirement holds)."""
+    if field.startswith(UNKNOWABLE_FIELD):
+        words = field.removeprefix(UNKNOWABLE_FIELD).replace("·", ", ")
+        return f"여러 공고가 '{words}' 요건을 둡니다. 해당하시나요? (예/아니오)"
     return QUESTIONS.get(field, f"{field} 값을 알려 주세요.")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from engine.domain import Eligibility, Profile, Verdict
 from engine.matching.conditions import Outcome, verdict_from
 from engine.matching.kinds import KIND_BY_KEY, outcomes
-from engine.matching.labels import FIELD_NAMES, object_particle
+from engine.matching.kinds.base import UNKNOWABLE_FIELD
+from engine.matching.labels import FIELD_NAMES, object_particle, topic_particle
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,11 @@ def _reason(key: str, outcome: Outcome, el: Eligibility, p: Profile, as_of: dt.d
     label, detail, field = kind.wording(el, p, as_of, outcome)
     if outcome == "unknown":
         label = kind.unknown_label or label
-        name = FIELD_NAMES.get(field, field)
-        reason = f"{label}{object_particle(label)} 판단하려면 {name}({field}){object_particle(name)} 알려 주세요."
+        if field.startswith(UNKNOWABLE_FIELD):
+            reason = f"{label}{topic_particle(label)} 프로필 정보로 판단할 수 없습니다. 해당하시는지 확인해 주세요."
+        else:
+            name = FIELD_NAMES.get(field, field)
+            reason = f"{label}{object_particle(label)} 판단하려면 {name}({field}){object_particle(name)} 알려 주세요."
     else:
         reason = f"{label} {'충족' if outcome == 'met' else '미충족'}: {detail}"
     evidence = el.evidence.get(key)

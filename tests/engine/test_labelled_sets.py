@@ -21,7 +21,7 @@ from aegis.cli import run
 from db.migrate import upgrade
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SETS = ("heldout", "heldout2", "heldout3")
+SETS = ("heldout", "heldout2", "heldout3", "heldout4")
 
 
 def _cli(argv: list[str]) -> Any:

@@ -16,9 +16,11 @@ from engine.matching import evaluate
 from engine.reverse import matching_user_ids
 
 AS_OF = dt.date(2026, 2, 28)
-REGIONS = ["11", "26", "41", "46", "29"]
+REGIONS = ["11", "26", "41", "46", "29", "51"]
+PROGRAM_REGIONS = [*REGIONS, "42"]  # programs may carry the legacy 강원 code
 SECTIONS = ["C", "I", "G", "J", "F", None]
 TRAITS = ["woman_owned", "exporter", "re_founder"]
+ONBOARDED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def _random_user(rng: random.Random, uid: int) -> User:
@@ -36,13 +38,14 @@ def _random_user(rng: random.Random, uid: int) -> User:
         annual_revenue_krw=None if rng.random() < 0.2 else rng.randrange(0, 3_000_000_000, 50_000_000),
         representative_age=None if rng.random() < 0.1 else rng.randrange(19, 75),
         traits=None if rng.random() < 0.3 else rng.sample(TRAITS, rng.randrange(0, 3)),
+        onboarded_at=ONBOARDED,
     )
 
 
 def _random_eligibility(rng: random.Random) -> Eligibility:
     pick = rng.random
     return Eligibility(
-        regions=rng.sample(REGIONS, 2) if pick() < 0.5 else None,
+        regions=rng.sample(PROGRAM_REGIONS, rng.randrange(0, 3)) if pick() < 0.5 else None,
         status_allowed=[rng.choice(["pre_founder", "operating"])] if pick() < 0.3 else None,
         business_age_max=AgeBound(months=rng.choice([12, 36, 60, 84, 6]), inclusive=pick() < 0.5)
         if pick() < 0.5
@@ -56,6 +59,9 @@ def _random_eligibility(rng: random.Random) -> Eligibility:
         industries_include=["C"] if pick() < 0.2 else None,
         industries_exclude=["I"] if pick() < 0.2 else None,
         traits_required=[rng.choice(TRAITS)] if pick() < 0.2 else None,
+        # either-of, sometimes with an alternative no trait states (unknown, never unmet)
+        traits_any=rng.sample([*TRAITS, "메인비즈"], rng.randrange(1, 4)) if pick() < 0.3 else None,
+        unknowable=["세대주"] if pick() < 0.1 else None,
         soho_only=pick() < 0.4,
     )
 
@@ -90,10 +96,14 @@ def test_reverse_match_equals_matcher_on_random_profiles_sqlite(engine) -> None:
         _check_against_matcher(session, users, rng, rounds=150)
 
 
-def test_reverse_match_skips_users_who_blocked_the_bot(engine) -> None:
+def test_reverse_match_skips_inactive_and_unfinished_users(engine) -> None:
     with Session(engine) as session:
-        session.add(User(id=1, status="operating", region="11"))
-        session.add(User(id=2, status="operating", region="11", blocked_at=dt.datetime.now(dt.UTC)))
+        session.add(User(id=1, status="operating", region="11", onboarded_at=ONBOARDED))
+        blocked = dt.datetime.now(dt.UTC)
+        session.add(
+            User(id=2, status="operating", region="11", onboarded_at=ONBOARDED, state="inactive", blocked_at=blocked)
+        )
+        session.add(User(id=3, status="operating", region="11"))  # still onboarding
         session.commit()
         assert matching_user_ids(session, eligibility=Eligibility(), as_of=AS_OF) == [1]
 

@@ -12,6 +12,7 @@ from engine.domain import Eligibility, Profile, Verdict
 from engine.matching.conditions import Check, Checks, Outcome, verdict_of_checks
 from engine.matching.kinds.age import BUSINESS_AGE_MAX, BUSINESS_AGE_MIN, REP_AGE_MAX, REP_AGE_MIN
 from engine.matching.kinds.base import Columns, ConditionKind
+from engine.matching.kinds.either import TRAITS_ANY, UNKNOWABLE
 from engine.matching.kinds.place import REGIONS, STATUS_ALLOWED
 from engine.matching.kinds.size import EMPLOYEES_MAX, EMPLOYEES_MIN, REVENUE_MAX, REVENUE_MIN, SOHO_ONLY
 from engine.matching.kinds.who import INDUSTRIES_EXCLUDE, INDUSTRIES_INCLUDE, TRAITS_REQUIRED
@@ -32,7 +33,9 @@ KINDS: tuple[ConditionKind, ...] = (
     INDUSTRIES_INCLUDE,
     INDUSTRIES_EXCLUDE,
     TRAITS_REQUIRED,
+    TRAITS_ANY,
     SOHO_ONLY,
+    UNKNOWABLE,
 )
 KIND_BY_KEY: dict[str, ConditionKind] = {kind.key: kind for kind in KINDS}
 

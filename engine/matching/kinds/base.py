@@ -80,3 +80,15 @@ def age_text(bound: AgeBound, upper: bool, months_text: Callable[[int], str]) ->
     """Return '7년 미만', '3년 이내', '1년 이상' for a 업력 bound."""
     word = ("이내" if bound.inclusive else "미만") if upper else ("이상" if bound.inclusive else "초과")
     return f"{months_text(bound.months)} {word}"
+
+
+# The profile field of a requirement no profile field expresses: 'unknowable:세대주'. Nothing stores the
+# answer, but the next question may still ask it when it would settle the most programs.
+UNKNOWABLE_FIELD = "unknowable:"
+
+
+def field_name(field: str, names: dict[str, str]) -> str:
+    """Return how a profile field is named to the user ('개업일'; "'세대주' 해당 여부" for an unknowable one)."""
+    if field.startswith(UNKNOWABLE_FIELD):
+        return f"'{field.removeprefix(UNKNOWABLE_FIELD)}' 해당 여부"
+    return names.get(field, field)

@@ -37,6 +37,8 @@ eligibilities = st.builds(
     industries_include=st.none() | st.lists(st.sampled_from(LETTERS), max_size=4),
     industries_exclude=st.none() | st.lists(st.sampled_from(LETTERS), max_size=4),
     traits_required=st.none() | st.lists(st.sampled_from(TRAITS), max_size=3),
+    traits_any=st.none() | st.lists(st.sampled_from([*TRAITS, "메인비즈"]), max_size=4),
+    unknowable=st.none() | st.lists(st.sampled_from(["세대주", "경력 5년 이상"]), max_size=2),
     soho_only=st.booleans(),
     evidence=st.dictionaries(st.sampled_from(["regions", "soho_only", "business_age_max"]), st.text(max_size=20)),
 )
