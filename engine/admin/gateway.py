@@ -122,7 +122,10 @@ def chain_rows(llm: LLMSettings) -> list[dict[str, Any]]:
 
 def chain_changes(llm: LLMSettings, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the settings to store ({dotted key: value}) for an edited chain table; only what changed."""
-    enabled = sorted((r for r in rows if r.get("사용")), key=lambda r: (int(r.get("순서") or 99), str(r["제공자"])))
+    enabled = sorted(
+        (r for r in rows if r.get("사용")),
+        key=lambda r: (99 if r.get("순서") is None else int(r["순서"]), str(r["제공자"])),
+    )
     changes: dict[str, Any] = {}
     chain = [str(r["제공자"]) for r in enabled]
     if chain != [p for p in llm.chain if p != "offline"]:

@@ -138,6 +138,7 @@ def app() -> Callable[..., AppTest]:
         if login:
             log_in(at)
             assert not at.exception, at.exception
+            assert not at.header or at.header[0].value != "로그인", [e.value for e in at.error]
         if page is not None:
             at.switch_page(f"dashboard/pages/{page}.py")
             at.run()

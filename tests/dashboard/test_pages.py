@@ -140,9 +140,7 @@ def test_gateway_test_prompt_answers_offline_without_providers(core: Aegis, app:
     assert {m.label: m.value for m in at.metric}["응답한 제공자"] == "offline"
 
 
-def test_run_now_queues_a_job_and_switching_a_source_is_audited(
-    populated: Aegis, app: Callable[..., AppTest]
-) -> None:
+def test_run_now_queues_a_job_and_switching_a_source_is_audited(populated: Aegis, app: Callable[..., AppTest]) -> None:
     at = app("sources")
     at.selectbox(key="src").set_value("bizinfo").run()
     at.button(key="run_bizinfo").click().run()
