@@ -177,14 +177,17 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--import", help="Queue an import job SOURCE:PATH at start (repeatable)."),
         ] = None,
+        once: Annotated[
+            bool, typer.Option("--once", help="Run every scheduled job once in dependency order, then exit (0/1).")
+        ] = False,
     ) -> None:
         """Run the job runner (leader-locked scheduler) until SIGTERM/SIGINT."""
-        from jobs.runner import queue_imports, run_jobs
+        from jobs.runner import queue_imports, run_jobs, run_once
 
         queued = [_parse_import(value) for value in imports or []]
         core = _core()
         queue_imports(core, queued)
-        _exit(run_jobs(core))
+        _exit(run_once(core) if once else run_jobs(core))
 
     @app.command("bot")
     def bot_cmd() -> None:

@@ -1,8 +1,9 @@
 """The job runner (`aegis jobs`): the only scheduler, leader-locked, and the jobs' one translation point.
 
-Every runner renews a lease heartbeat; only the lease holder schedules work (draining queued job
-requests), a standby keeps retrying and takes over when the leader's lease expires. Prometheus text
-is served on 127.0.0.1:`AEGIS_METRICS__PORT` with the gauge `aegis_scheduler_leader` (1 leader, 0 standby).
+Every runner renews a lease heartbeat; only the lease holder runs the leader's jobs of the table in
+jobs/tasks.py, a standby keeps retrying and takes over when the leader's lease expires; every runner
+sends email and SMS (the outbox is claimed safely by several). `run_once` runs the whole table once.
+Prometheus text is served on 127.0.0.1:`AEGIS_METRICS__PORT` (gauge `aegis_scheduler_leader`).
 """
 
 from __future__ import annotations
@@ -12,33 +13,35 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, start_http_server
 
-from db.models import JobRequest
-from db.session import session_scope
+from engine import upkeep
 from engine.app import Aegis
 from engine.collectors.metrics import collection_metrics
 from engine.errors import AegisError
-from engine.ingest import RunReport, close_expired
+from engine.ingest import RunReport
 from engine.inputs import read_payload
 from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
 from engine.runs import claim_next_job, finish_job, request_job
 from engine.sources import enabled_schedules, seed_sources
+from jobs.tasks import Context, Daily, PerSource, Task, ordered
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 JobHandler = Callable[[Aegis, dict[str, Any]], dict[str, Any]]
 
-LEASE_TTL = dt.timedelta(seconds=30)  # a crashed leader is replaced within this
-HEARTBEAT_S = 10.0  # renew well within the TTL so one slow renewal does not lose the lease
+# A crashed leader is replaced within TTL + one standby heartbeat: 20 + 5 = 25 s at worst.
+LEASE_TTL = dt.timedelta(seconds=20)
+HEARTBEAT_S = 5.0  # renew well within the TTL so one slow renewal does not lose the lease
 DRAIN_S = 5.0  # how soon a job queued by the dashboard starts
 DRAIN_LIMIT = 20  # jobs per drain, so a full queue cannot starve the other scheduled work
 METRICS_ADDR = "127.0.0.1"
@@ -75,7 +78,25 @@ def _collect_job(core: Aegis, args: dict[str, Any]) -> dict[str, Any]:
 JOB_KINDS: dict[str, JobHandler] = {"import": _import_job, "collect": _collect_job}
 
 
-def run_job(core: Aegis, job: JobRequest) -> tuple[bool, dict[str, Any]]:
+class QueuedJob(Protocol):
+    """A job request as the engine hands it over: id, kind and arguments."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def args(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class _Scheduled:
+    id: int | None
+    kind: str
+    args: dict[str, Any]
+
+
+def run_job(core: Aegis, job: QueuedJob) -> tuple[bool, dict[str, Any]]:
     """Run one claimed job; return (ok, result). Errors become a failed result, never a crash."""
     handler = JOB_KINDS.get(job.kind)
     if handler is None:
@@ -169,28 +190,53 @@ class JobRunner:
 
     def scheduled_collect(self, source: str) -> None:
         """Collect one source on its schedule; a failure is logged and recorded, the runner goes on."""
-        ok, result = run_job(self.core, JobRequest(kind="collect", args={"source": source}))
+        ok, result = run_job(self.core, _Scheduled(None, "collect", {"source": source}))
         self._count(ok)
         if not ok:
             log.info("scheduled collection of %s failed: %s", source, result.get("error_class"))
 
     def close_expired(self) -> int:
         """Close programs whose application window has passed (daily)."""
-        with session_scope(self.core.db) as session:
-            return close_expired(session, today=self.core.today(), now=self.clock())
+        return int(upkeep.close_passed_windows(self.core, now=self.clock())["closed"])
 
-    def check_llm_health(self) -> None:
-        """Ping each configured LLM provider; results are stored for every process to read."""
-        import asyncio
+    def run_task(self, task: Task) -> bool:
+        """Run one job of the table; a failure is logged and counted, the runner goes on."""
+        ok = run_task(self.core, task, Context(now=self.clock(), worker=self.holder))
+        self._count(ok)
+        return ok
 
-        asyncio.run(self.core.gateway.health_check())
-
-    def _leader_jobs(self) -> list[str]:
+    def _schedule(self, tasks: Iterable[Task]) -> list[str]:
         tz = ZoneInfo(self.core.settings.timezone)
         add = self.scheduler.add_job
-        add(self.drain, "interval", seconds=self.drain_s, id="drain", replace_existing=True, next_run_time=self.clock())
-        add(self.close_expired, CronTrigger(hour=0, minute=5, timezone=tz), id="close_expired", replace_existing=True)
-        ids = ["drain", "close_expired"]
+        ids: list[str] = []
+        for task in tasks:
+            if not task.is_enabled(self.core):
+                continue
+            if task.name == "drain":
+                add(
+                    self.drain,
+                    "interval",
+                    seconds=self.drain_s,
+                    id="drain",
+                    replace_existing=True,
+                    next_run_time=self.clock(),
+                )
+                ids.append("drain")
+            elif isinstance(task.trigger, PerSource):
+                ids.extend(self._schedule_sources(tz))
+            elif isinstance(task.trigger, Daily):
+                hour = task.trigger.setting(self.core) if task.trigger.setting else task.trigger.hour
+                trigger = CronTrigger(hour=hour, minute=task.trigger.minute, timezone=tz)
+                add(self.run_task, trigger, args=[task], id=task.name, replace_existing=True)
+                ids.append(task.name)
+            else:
+                seconds = task.trigger.setting(self.core) if task.trigger.setting else task.trigger.seconds
+                add(self.run_task, "interval", seconds=seconds, args=[task], id=task.name, replace_existing=True)
+                ids.append(task.name)
+        return ids
+
+    def _schedule_sources(self, tz: ZoneInfo) -> list[str]:
+        ids = []
         for plan in enabled_schedules(self.core.db, self.core.settings):
             job_id = f"collect:{plan.name}"
             try:
@@ -198,13 +244,12 @@ class JobRunner:
             except ValueError:
                 log.warning("source %s has an invalid schedule %r; not scheduled", plan.name, plan.cron)
                 continue
-            add(self.scheduled_collect, trigger, args=[plan.name], id=job_id, replace_existing=True)
+            self.scheduler.add_job(self.scheduled_collect, trigger, args=[plan.name], id=job_id, replace_existing=True)
             ids.append(job_id)
-        if self.core.llm_configured:
-            interval = self.core.settings.llm.health_interval_s
-            add(self.check_llm_health, "interval", seconds=interval, id="llm_health", replace_existing=True)
-            ids.append("llm_health")
         return ids
+
+    def _leader_jobs(self) -> list[str]:
+        return self._schedule(task for task in ordered() if task.leader_only)
 
     def _lead(self) -> None:
         log.info("became scheduler leader (%s)", self.holder)
@@ -222,9 +267,10 @@ class JobRunner:
         self._jobs = []
 
     def start(self) -> None:
-        """Take the lease if free and start the scheduler with the heartbeat."""
+        """Take the lease if free and start the scheduler with the heartbeat and every runner's jobs."""
         self.heartbeat()
         self.scheduler.add_job(self.heartbeat, "interval", seconds=self.heartbeat_s, id="lease", replace_existing=True)
+        self._schedule(task for task in ordered() if not task.leader_only)
         self.scheduler.start()
 
     def stop(self) -> None:
@@ -239,6 +285,54 @@ class JobRunner:
                     log.exception("could not release the scheduler lease")
             self.is_leader = False
             self.leader_gauge.set(0)
+
+
+def run_task(core: Aegis, task: Task, ctx: Context) -> bool:
+    """Run one job of the table and log its summary; return whether it succeeded (never raises)."""
+    try:
+        summary = task.run(core, ctx)
+    except AegisError as exc:
+        log.warning("job %s failed: %s (%s)", task.name, exc, type(exc).__name__)
+        return False
+    except Exception:  # the jobs' translation point: one failing job must not stop the runner
+        log.exception("job %s crashed", task.name)
+        return False
+    if summary is None:
+        log.debug("job %s skipped (not configured)", task.name)
+    else:
+        log.info("job %s: %s", task.name, summary)
+    return True
+
+
+def run_once(core: Aegis, *, clock: Clock = utcnow, worker: str | None = None) -> int:
+    """Run every scheduled job once in dependency order (`aegis jobs --once`); return 0, or 1 if one failed.
+
+    Sources without a key are not scheduled, so they are skipped, never an error.
+    """
+    seed_sources(core.db, core.settings)
+    worker = worker or make_holder_id()
+    failed: list[str] = []
+    for task in ordered():
+        if not task.is_enabled(core):
+            continue
+        if task.name == "drain":
+            results: list[bool] = []
+            drain_requests(core, clock=clock, on_done=results.append)
+            ok = all(results)
+        elif isinstance(task.trigger, PerSource):
+            ok = True
+            for plan in enabled_schedules(core.db, core.settings):
+                done, result = run_job(core, _Scheduled(None, "collect", {"source": plan.name}))
+                if not done:
+                    log.warning("collection of %s failed: %s", plan.name, result.get("error_class"))
+                ok = ok and done
+        else:
+            ok = run_task(core, task, Context(now=clock(), worker=worker))
+        if not ok:
+            failed.append(task.name)
+    if failed:
+        log.warning("jobs failed: %s", ", ".join(failed))
+    return 1 if failed else 0
 
 
 def queue_imports(core: Aegis, imports: Iterable[tuple[str, Path]], *, clock: Clock = utcnow) -> list[int]:

@@ -22,6 +22,7 @@ from db.models import Alert, AlertPreference, Contact, Delivery, Program, User
 from db.session import session_scope
 from engine.alerts.quiet import next_hour, parse_quiet, release_time
 from engine.domain import Eligibility, Funding, Window
+from engine.links import plain_title, safe_link
 from engine.matching import Candidate
 from engine.matching.ranking import recommend
 from engine.settings import AlertSettings
@@ -192,7 +193,7 @@ def _item(
     item: dict[str, Any] = {
         "alert_kind": alert.kind,
         "program_key": alert.program_key,
-        "title": detail.get("title") or alert.program_key,
+        "title": plain_title(str(detail.get("title") or alert.program_key)),
         "organization": detail.get("organization"),
         "url": program_link(alert.program_key, detail.get("url")),
         "window_end": detail.get("window_end"),
@@ -212,18 +213,8 @@ def _item(
 
 
 def program_link(program_key: str, url: str | None) -> str | None:
-    """Return the link to show for a program: the safe link when the serving helper offers one."""
-    try:
-        from engine import links  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        links = None
-    safe = getattr(links, "safe_program_link", None)
-    if safe is not None:
-        try:
-            return safe(url)  # type: ignore[no-any-return]
-        except TypeError:
-            pass
-    return url if url and url.startswith(("https://", "http://")) else None
+    """Return the link to show for a program: its own when safe (source, government or agency domain)."""
+    return safe_link(key=program_key, url=url)
 
 
 def _candidate(program: Program | None) -> Candidate | None:
