@@ -1,8 +1,9 @@
-"""Bench: ingest throughput of a synthetic 1,500-record 기업마당 snapshot into a temp-file SQLite.
+"""Bench: ingest of synthetic 1,500- and 5,000-record 기업마당 snapshots into a temp-file SQLite.
 
-Targets (issue 2): first import (parse + ingest_batch, one transaction) ≤ 15 s; re-import unchanged ≤ 3 s.
+Targets: first import of 1,500 (parse + extraction + `ingest`, short retried transactions) ≤ 15 s;
+re-import unchanged ≤ 3 s (issue 2); ingest linear: 5,000 records ≤ 3.5 × the time of 1,500 (issue 14).
 Records are built from the recorded `tests/fixtures/bizinfo/list.json` notices with varied ids, titles
-and windows, in the live `jsonArray` shape.
+and windows (30 % undated), in the live `jsonArray` shape.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, func, select
 
 import db.models  # noqa: F401  (registers the tables)
 from db.models import Program
 from db.session import make_engine
 from engine.collectors.bizinfo import BizinfoCollector
-from engine.ingest import ingest_batch
+from engine.ingest import RunReport, ingest
 
 N = 1500
+N_LARGE = 5000
+LINEAR_FACTOR = 3.5
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "bizinfo" / "list.json"
 TOPICS = ["경영안정자금", "시설자금", "수출바우처", "스마트상점", "판로개척", "R&D 지원", "고용장려금", "컨설팅"]
 PLACES = "서울 부산 대구 인천 광주 대전 울산 세종 경기 강원 충북 충남 전북 경북 경남 제주".split()
@@ -53,39 +57,47 @@ def snapshot(n: int = N, seed: int = 7) -> bytes:
     return json.dumps({"jsonArray": items}, ensure_ascii=False).encode()
 
 
-def timed_import(engine: Any, payload: bytes, now: dt.datetime) -> tuple[float, float, Any]:
-    """Parse and ingest one payload in one transaction; return (parse s, total s, report)."""
+def timed_import(engine: Engine, payload: bytes, now: dt.datetime) -> tuple[float, float, RunReport]:
+    """Parse and ingest one payload; return (parse s, total s, report)."""
     started = time.perf_counter()
     batch = BizinfoCollector().parse(payload)
     parsed = time.perf_counter()
-    with Session(engine) as session:
-        report = ingest_batch(session, batch, now=now, mode="import")
-        session.commit()
+    report = ingest(engine, batch, now=now, mode="import")
     return parsed - started, time.perf_counter() - started, report
 
 
-def main() -> None:
-    """Run both imports and print the figures."""
-    payload = snapshot()
+def run(n: int) -> tuple[float, float, float, RunReport, RunReport, int, int]:
+    """Import an n-record snapshot twice into a fresh database; return the figures."""
+    payload = snapshot(n)
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         SQLModel.metadata.create_all(engine)
         now = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
         parse_s, first_s, first = timed_import(engine, payload, now)
-        reparse_s, second_s, second = timed_import(engine, payload, now + dt.timedelta(hours=6))
+        _, second_s, second = timed_import(engine, payload, now + dt.timedelta(hours=6))
         with Session(engine) as session:
             stored = session.exec(select(func.count()).select_from(Program)).one()
         engine.dispose()
-    print(f"snapshot: {N} 기업마당 notices, {len(payload) / 1e6:.1f} MB, {stored} programs stored")
-    print(
-        f"first import:  {first_s:6.2f} s (parse {parse_s:.2f} s)  new {first.new}, rejected {first.rejected}"
-        f"  target <= 15 s  {'OK' if first_s <= 15 else 'SLOW'}"
-    )
-    print(
-        f"re-import:     {second_s:6.2f} s (parse {reparse_s:.2f} s)  unchanged {second.unchanged}, "
-        f"updated {second.updated}  target <= 3 s  {'OK' if second_s <= 3 else 'SLOW'}"
-    )
-    print(f"throughput:    {N / first_s:,.0f} records/s first, {N / second_s:,.0f} records/s unchanged")
+    return parse_s, first_s, second_s, first, second, stored, len(payload)
+
+
+def main() -> None:
+    """Import 1,500 and 5,000 notices (first and unchanged) and print the figures."""
+    figures = {n: run(n) for n in (N, N_LARGE)}
+    for n, (parse_s, first_s, second_s, first, second, stored, size) in figures.items():
+        print(f"snapshot: {n} 기업마당 notices, {size / 1e6:.1f} MB, {stored} programs stored")
+        print(
+            f"  first import: {first_s:6.2f} s (parse {parse_s:.2f} s)  new {first.new}, rejected {first.rejected}"
+            + (f"  target <= 15 s  {'OK' if first_s <= 15 else 'SLOW'}" if n == N else "")
+        )
+        print(
+            f"  re-import:    {second_s:6.2f} s  unchanged {second.unchanged}, updated {second.updated}"
+            + (f"  target <= 3 s  {'OK' if second_s <= 3 else 'SLOW'}" if n == N else "")
+        )
+        print(f"  throughput:   {n / first_s:,.0f} records/s first, {n / second_s:,.0f} records/s unchanged")
+    ratio = figures[N_LARGE][1] / figures[N][1]
+    verdict = "OK" if ratio <= LINEAR_FACTOR else "NOT LINEAR"
+    print(f"linearity: first import of {N_LARGE} = {ratio:.2f} x {N}  target <= {LINEAR_FACTOR} x  {verdict}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from db.session import make_engine, session_scope
+from db.session import make_engine
 from engine.domain import Profile
 from engine.errors import InvalidInput
 from engine.recommend import ProgramCatalog
@@ -107,13 +107,12 @@ class Aegis:
     def import_payload(self, *, source: str, payload: bytes, **options: Any) -> RunReport:
         """Parse a saved payload of `source` and store it through the same path as live collection."""
         # Collectors (HTTP, parsers, Kiwi) load only for imports: recommend and search start faster.
-        from engine.ingest import ingest_batch
+        from engine.ingest import ingest
         from engine.web_sources import resolve_collector
 
         collector = resolve_collector(self.db, source)
         batch = collector.parse(payload, **options)
-        with session_scope(self.db) as session:
-            return ingest_batch(session, batch, now=dt.datetime.now(dt.UTC), mode="import")
+        return ingest(self.db, batch, now=dt.datetime.now(dt.UTC), mode="import")  # short, retried writes
 
     def recommend(
         self, *, profile: Profile, as_of: dt.date, top: int = 10, include_ineligible: bool = False

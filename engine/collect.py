@@ -1,7 +1,7 @@
-"""The live-collection use case: fetch one source through `SourceHttp`, ingest it in one transaction.
+"""The live-collection use case: write the run row, fetch one source through `SourceHttp`, ingest it.
 
-A SourceError is stored (a failed collection run, the source's breaker state and error class) and
-re-raised; an incomplete listing never closes anything (ingest closes only on `batch.complete`).
+A SourceError is stored on the run (failed, or degraded) with the source's breaker state and error
+class, and re-raised; an incomplete listing never closes anything (ingest closes only on `batch.complete`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from prometheus_client import CollectorRegistry
 from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Source
-from db.session import session_scope
 from engine.collectors import BUILTIN_COLLECTORS, Collector, configured_key
 from engine.collectors.http import DEFAULT_TIMEOUT, USER_AGENT, SourceHttp, redact_text
 from engine.collectors.metrics import collection_metrics
 from engine.errors import SourceError
-from engine.ingest import RunReport, ingest_batch
+from engine.ingest import RunReport, ingest
+from engine.runs import start_run
 from engine.settings import Settings, SourceKeys
 from engine.web_sources import resolve_collector
+from engine.writes import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ async def collect_source(
     started = time.perf_counter()
     try:
         previous = _source_row(engine, name, collector.kind)
+        # The run row is written before anything is fetched: a killed collection leaves a trace.
+        run_id = write_transaction(engine, lambda s: start_run(s, source=name, mode="collect", now=now))
         http = SourceHttp.from_keys(name, client, settings.sources, metrics=metrics, **(http_options or {}))
         failures = _recent_outages(engine, name, limit=settings.sources.breaker_failures)
         await http.restore_breaker(previous.breaker_state, previous.breaker_since, failures=failures)
@@ -61,12 +64,14 @@ async def collect_source(
             batch = await collector.collect(http, settings.sources)
         except SourceError as exc:
             elapsed = time.perf_counter() - started
-            await _record_failure(engine, http, exc, previous, settings.sources, now=now, elapsed=elapsed)
+            await _record_failure(
+                engine, http, exc, previous, settings.sources, run_id=run_id, now=now, elapsed=elapsed
+            )
             metrics.observe_run(name, elapsed, {})
             raise
-        with session_scope(engine) as session:
-            report = ingest_batch(session, batch, now=now, mode="collect")
-            await _store_source(session, http, name, collector.kind, now=now, error_class=None)
+        report = ingest(engine, batch, now=now, mode="collect", run_id=run_id)
+        state = await _breaker(http, now)
+        write_transaction(engine, lambda s: _store_source(s, name, collector.kind, state, now=now, error_class=None))
         elapsed = time.perf_counter() - started
         counts = {
             "new": report.new,
@@ -102,27 +107,40 @@ def _recent_outages(engine: sqlalchemy.Engine, name: str, *, limit: int) -> int:
         select(CollectionRun.status, CollectionRun.error_class)
         .where(CollectionRun.source == name, CollectionRun.mode == "collect")
         .order_by(col(CollectionRun.id).desc())
-        .limit(max(1, limit))
+        .limit(max(1, limit) + 1)  # this run's own row comes first
     )
     count = 0
     with Session(engine) as session:
         for status, error_class in session.exec(query):
+            if status in ("running", "abandoned"):
+                continue  # this very run, or a killed one: neither says whether the source answered
             if status != "failed" or error_class not in OUTAGE_CLASSES:
                 break
             count += 1
     return count
 
 
-async def _store_source(
-    session: Session, http: SourceHttp, name: str, kind: str, *, now: dt.datetime, error_class: str | None
+async def _breaker(http: SourceHttp, now: dt.datetime) -> tuple[str, dt.datetime]:
+    """Return the source's circuit state and since when (now when the breaker never changed)."""
+    return await http.breaker_state(), http.breaker_since or now
+
+
+def _store_source(
+    session: Session,
+    name: str,
+    kind: str,
+    breaker: tuple[str, dt.datetime],
+    *,
+    now: dt.datetime,
+    error_class: str | None,
 ) -> None:
     row = session.get(Source, name)
     if row is None:
         row = Source(name=name, kind=kind)
         session.add(row)
-    state = await http.breaker_state()
+    state, since = breaker
     if state != row.breaker_state or row.breaker_since is None:
-        row.breaker_since = http.breaker_since or now
+        row.breaker_since = since
     row.breaker_state = state
     row.last_error_class = error_class
     row.last_run_at = now
@@ -138,6 +156,7 @@ async def _record_failure(
     previous: Source,
     keys: SourceKeys,
     *,
+    run_id: int,
     now: dt.datetime,
     elapsed: float,
 ) -> None:
@@ -146,20 +165,19 @@ async def _record_failure(
         log.warning("source %s failed: %s: %s", exc.source, exc.error_class, message)
     else:
         log.debug("source %s still failing: %s", exc.source, exc.error_class)
-    with session_scope(engine) as session:
-        session.add(
-            CollectionRun(
-                source=http.source,
-                mode="collect",
-                started_at=now,
-                finished_at=now + dt.timedelta(seconds=elapsed),
-                status=str(getattr(exc, "run_status", "failed")),  # "degraded" when a site was redesigned
-                error_class=exc.error_class,
-                error_message=message,
-                duration_ms=int(elapsed * 1000),
-            )
-        )
-        await _store_source(session, http, http.source, previous.kind, now=now, error_class=exc.error_class)
+    breaker = await _breaker(http, now)
+
+    def store(session: Session) -> None:
+        run = session.get(CollectionRun, run_id)
+        if run is not None:
+            run.finished_at = now + dt.timedelta(seconds=elapsed)
+            run.status = str(getattr(exc, "run_status", "failed"))  # "degraded" when a site was redesigned
+            run.error_class = exc.error_class
+            run.error_message = message
+            run.duration_ms = int(elapsed * 1000)
+        _store_source(session, http.source, previous.kind, breaker, now=now, error_class=exc.error_class)
+
+    write_transaction(engine, store)
 
 
 def _secrets(keys: SourceKeys) -> list[str]:

@@ -10,6 +10,7 @@
     │   ├── SourceAuthError     key missing, unregistered or expired: an operator must act
     │   ├── SourceFormatError   the payload cannot be parsed, or the request itself is wrong
     │   └── SourceDegraded      a web page's selector suddenly matches nothing (.selector): a redesign
+    ├── DatabaseBusy            other writers kept the database locked past the bounded wait (a failed run)
     ├── ChannelError            a message channel (SMTP, SENS, Telegram) failed (.channel, .retryable)
     │   ├── ChannelUnavailable  connection, timeout, 5xx, throttling (retried with backoff)
     │   ├── ChannelAuthError    credentials or sender refused: an operator must act
@@ -98,6 +99,16 @@ class SourceFormatError(SourceError):
     """The payload cannot be parsed, or the request itself is malformed (a bug on our side)."""
 
     user_message = "공고 출처의 응답 형식을 해석하지 못했습니다."
+
+
+class DatabaseBusy(AegisError):
+    """Other writers held the write lock past the bounded wait; the transaction was rolled back: run it again."""
+
+    user_message = "다른 작업이 데이터베이스에 쓰는 중이라 기다렸지만 끝나지 않았습니다. 잠시 후 다시 실행해 주세요."
+
+    def __init__(self, message: str, *, waited_s: float) -> None:
+        super().__init__(message)
+        self.waited_s = waited_s
 
 
 class ChannelError(AegisError):

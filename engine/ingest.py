@@ -3,36 +3,57 @@
 batch → extract conditions and needs (engine/extraction.py) → content hash per record → insert new /
 update changed (naming the changed fields) / touch unchanged → de-duplicate → close programs missing
 from a provably complete listing → change events and a collection-run record → the serving catalogue's
-snapshot (engine/snapshot.py). The caller owns the transaction.
+snapshot (engine/snapshot.py). `ingest` writes in short retried transactions; `ingest_batch` in the
+caller's one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
-import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Program, ProgramChange
 from engine.collectors.base import Batch
-from engine.dedup import STANDALONE_SOURCES, same_program
+from engine.dedup import STANDALONE_SOURCES, GroupIndex, window_key
 from engine.domain import ProgramRecord, Window
 from engine.extraction import extract_record
+from engine.program_rows import (
+    apply_record,
+    content_hash,
+    diff,
+    new_values,
+    search_text,
+    sparser_copy,
+    window_passed,
+)
+from engine.runs import start_run
 from engine.snapshot import refresh_snapshot
 from engine.text import tokenize_many
+from engine.writes import write_transaction
 
 log = logging.getLogger(__name__)
 KST = ZoneInfo("Asia/Seoul")
 
-# Fields whose change an alert names; anything else counts as "content".
-_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:억|천만|백만|만)\s*원|\d[\d,]*\s*원")
+CHUNK_SIZE = 500  # records per write transaction: other writers get the lock between chunks
+INSERT_ROWS = 200  # rows per INSERT statement
+
+
+@dataclass
+class Counts:
+    """What one chunk of a batch did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 @dataclass
@@ -49,6 +70,12 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
     run_id: int | None = None
 
+    def add(self, counts: Counts) -> None:
+        """Add one chunk's counts."""
+        self.new += counts.new
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+
     def as_json(self) -> dict[str, Any]:
         """Return the contract's JSON object."""
         return {
@@ -64,101 +91,208 @@ class RunReport:
         }
 
 
-def content_hash(record: ProgramRecord) -> str:
-    """Return a stable hash of the record's content (raw payload and timestamps excluded)."""
-    data = record.model_dump(mode="json", exclude={"raw", "posted_at"})
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+@dataclass
+class Prepared:
+    """A batch made ready outside any transaction: records with their conditions, hashes and search tokens."""
+
+    records: list[ProgramRecord]
+    hashes: dict[str, str]
+    tokens: dict[str, str]  # of the records new or changed when prepared
+    index: list[GroupIndex] = field(default_factory=list)  # the stored titles, loaded once when needed
+
+    def tokens_of(self, record: ProgramRecord) -> str:
+        """Return the record's search tokens (tokenised now if another writer changed it meanwhile)."""
+        if record.key not in self.tokens:
+            self.tokens.update(_tokens([record]))
+        return self.tokens[record.key]
 
 
-def search_text(record: ProgramRecord) -> str:
-    """Return the text indexed for search: title twice (titles matter more), then the rest."""
-    parts = [record.title, record.title, record.category or "", " ".join(record.support_types)]
-    parts += [record.summary, record.body, " ".join(record.hashtags), record.target or ""]
-    return "\n".join(p for p in parts if p)
-
-
-def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str = "import") -> RunReport:
-    """Store a batch: upsert by content hash, record changes, de-duplicate and write the run."""
-    started = dt.datetime.now(dt.UTC)
-    run = CollectionRun(source=batch.source, mode=mode, started_at=now, status="running")
-    session.add(run)
-    session.flush()
-    report = RunReport(source=batch.source, received=batch.received, rejected=len(batch.rejected), run_id=run.id)
-    report.errors = [str(r) for r in batch.rejected]
-
+def prepare(session: Session, batch: Batch) -> Prepared:
+    """Read the batch's text (conditions, tokens) with only a read of the stored hashes: no write lock held."""
     records = [extract_record(r) for r in _unique(batch.records)]
-    existing = _load(session, [r.key for r in records])
     hashes = {r.key: content_hash(r) for r in records}
-    changed = [r for r in records if r.key not in existing or existing[r.key].content_hash != hashes[r.key]]
-    tokens = dict(zip([r.key for r in changed], tokenize_many([search_text(r) for r in changed]), strict=True))
-    index: list[_Groups] = []
+    stored = _stored_hashes(session, list(hashes))
+    prepared = Prepared(records, hashes, _tokens([r for r in records if stored.get(r.key) != hashes[r.key]]))
+    if prepared.tokens:  # something is new or moved: the duplicate groups will be needed
+        prepared.index.append(_group_index(session))
+    return prepared
 
-    def groups() -> _Groups:
-        if not index:  # loaded only when the batch adds or moves a program
-            index.append(_Groups(session))
-        return index[0]
 
-    for record in records:
-        row = existing.get(record.key)
-        if row is None:
-            row = _new_row(record, hashes[record.key], " ".join(tokens[record.key]), now)
-            session.add(row)
-            session.flush()
-            row.group_id = groups().assign(record)
-            _event(session, row.key, "new", run.id, now)
-            report.new += 1
-            if record.closed:
-                _close(session, row, run.id, now, "the source marks recruiting over")
-            continue
-        # A closed program listed again reopens, unless its window has simply passed (still listed late).
-        reopened = row.closed_at is not None and not record.closed and not _window_passed(record, now)
-        row.last_seen = now
-        if reopened:
-            row.closed_at = None
-        if row.content_hash == hashes[record.key] or _sparser_copy(row, record):
-            report.unchanged += 1
-            if reopened:
-                _event(session, row.key, "reopened", run.id, now)
-            continue
-        fields, detail = _diff(row, record)
-        _apply(row, record, hashes[record.key], " ".join(tokens[record.key]), now)
-        if "window" in fields or "title" in fields:
-            row.group_id = groups().assign(record)
-        _event(session, row.key, "reopened" if reopened else "updated", run.id, now, fields=fields, detail=detail)
-        report.updated += 1
-        if record.closed and row.closed_at is None:
-            _close(session, row, run.id, now, "the source marks recruiting over")  # 조기 마감
+def ingest(
+    engine: Engine,
+    batch: Batch,
+    *,
+    now: dt.datetime,
+    mode: str = "import",
+    run_id: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RunReport:
+    """Store a batch in short write transactions, each retried whole while other writers hold the lock.
 
-    if batch.complete:
-        report.closed = _close_missing(session, batch.source, {r.key for r in records}, run.id, now)
+    The text is read before any transaction; the run row is written first (or given: `run_id`), then
+    the records in chunks of `chunk_size`, then the closes and the run's outcome. DatabaseBusy when the
+    lock stays taken past the bound.
+    """
+    clock = time.monotonic()
+    with Session(engine) as session:
+        prepared = prepare(session, batch)
+    run = run_id or write_transaction(engine, lambda s: start_run(s, source=batch.source, mode=mode, now=now))
+    report = _report(batch, run)
+    size = max(1, chunk_size)
+    records = prepared.records
+    for chunk in (records[i : i + size] for i in range(0, len(records), size)):
 
-    run.received, run.new, run.updated = report.received, report.new, report.updated
-    run.unchanged, run.rejected, run.closed = report.unchanged, report.rejected, report.closed
-    run.errors = report.errors[:100]
-    run.status = "ok"
-    run.finished_at = now
-    run.duration_ms = int((dt.datetime.now(dt.UTC) - started).total_seconds() * 1000)
-    session.flush()
-    refresh_snapshot(session, now=now)  # the next process loads the catalogue instead of rebuilding it
+        def store(session: Session, chunk: list[ProgramRecord] = chunk) -> Counts:
+            return _store(session, chunk, prepared, run_id=run, now=now)
+
+        report.add(write_transaction(engine, store))
+
+    def finish(session: Session) -> int:
+        return _finish(session, batch, records, report, run_id=run, now=now, elapsed_s=time.monotonic() - clock)
+
+    report.closed = write_transaction(engine, finish)
     return report
 
 
-def _sparser_copy(row: Program, record: ProgramRecord) -> bool:
-    """Return whether the record is a bare listing entry of what is stored (no text; same title and window).
+def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str = "import") -> RunReport:
+    """Store a batch in the caller's transaction: upsert by content hash, record changes, de-duplicate, run."""
+    clock = time.monotonic()
+    prepared = prepare(session, batch)
+    run_id = start_run(session, source=batch.source, mode=mode, now=now)
+    report = _report(batch, run_id)
+    report.add(_store(session, prepared.records, prepared, run_id=run_id, now=now))
+    elapsed = time.monotonic() - clock
+    report.closed = _finish(session, batch, prepared.records, report, run_id=run_id, now=now, elapsed_s=elapsed)
+    return report
 
-    The documented 기업마당 shape may carry only the six required fields: it must not erase the text,
-    the conditions and the attachments a full answer stored.
-    """
-    if record.summary or record.body or not (row.summary or row.body):
-        return False
-    w = record.window
-    return (row.title, row.window_kind, row.window_start, row.window_end) == (record.title, w.kind, w.start, w.end)
+
+def _report(batch: Batch, run_id: int) -> RunReport:
+    report = RunReport(source=batch.source, received=batch.received, rejected=len(batch.rejected), run_id=run_id)
+    report.errors = [str(r) for r in batch.rejected]
+    return report
 
 
-def _window_passed(record: ProgramRecord, now: dt.datetime) -> bool:
-    end = record.window.end
-    return record.window.kind == "dated" and end is not None and end < now.astimezone(KST).date()
+def _store(
+    session: Session, records: list[ProgramRecord], prepared: Prepared, *, run_id: int, now: dt.datetime
+) -> Counts:
+    """Insert new records, update changed ones, touch unchanged ones; return the counts. Safe to run again."""
+    counts = Counts()
+    existing = _load(session, [r.key for r in records])
+    hashes = prepared.hashes
+
+    def groups() -> GroupIndex:
+        if not prepared.index:  # another writer changed what was read when preparing
+            prepared.index.append(_group_index(session))
+        return prepared.index[0]
+
+    fresh = [r for r in records if r.key not in existing]
+    if fresh:
+        rows = [
+            new_values(r, hashes[r.key], prepared.tokens_of(r), now, groups().assign(**_group_args(r))) for r in fresh
+        ]
+        inserted = _insert_new(session, rows)
+        for record in fresh:
+            if record.key not in inserted:
+                continue  # another writer stored it first: treated below as an existing program
+            _event(session, record.key, "new", run_id, now)
+            counts.new += 1
+            if record.closed:
+                _closed_event(session, record.key, run_id, now, "the source marks recruiting over")
+        existing.update(_load(session, [r.key for r in fresh if r.key not in inserted]))
+    for record in records:
+        row = existing.get(record.key)
+        if row is None:
+            continue
+        # A closed program listed again reopens, unless its window has simply passed (still listed late).
+        reopened = row.closed_at is not None and not record.closed and not window_passed(record, now)
+        row.last_seen = now
+        if reopened:
+            row.closed_at = None
+        if row.content_hash == hashes[record.key] or sparser_copy(row, record):
+            counts.unchanged += 1
+            if reopened:
+                _event(session, row.key, "reopened", run_id, now)
+            continue
+        fields, detail = diff(row, record)
+        apply_record(row, record, hashes[record.key], prepared.tokens_of(record), now)
+        if "window" in fields or "title" in fields:
+            row.group_id = groups().assign(**_group_args(record))
+        _event(session, row.key, "reopened" if reopened else "updated", run_id, now, fields=fields, detail=detail)
+        counts.updated += 1
+        if record.closed and row.closed_at is None:
+            _close(session, row, run_id, now, "the source marks recruiting over")  # 조기 마감
+    session.flush()
+    return counts
+
+
+def _stored_hashes(session: Session, keys: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        query = sa.select(col(Program.key), col(Program.content_hash)).where(
+            col(Program.key).in_(keys[start : start + 500])
+        )
+        out.update({key: digest for key, digest in session.execute(query)})
+    return out
+
+
+def _finish(
+    session: Session,
+    batch: Batch,
+    records: list[ProgramRecord],
+    report: RunReport,
+    *,
+    run_id: int,
+    now: dt.datetime,
+    elapsed_s: float,
+) -> int:
+    """Close what a complete listing no longer holds and write the run's outcome; return how many closed."""
+    closed = _close_missing(session, batch.source, {r.key for r in records}, run_id, now) if batch.complete else 0
+    run = session.get(CollectionRun, run_id)
+    if run is not None:
+        run.received, run.new, run.updated = report.received, report.new, report.updated
+        run.unchanged, run.rejected, run.closed = report.unchanged, report.rejected, closed
+        run.errors = report.errors[:100]
+        run.status = "ok"
+        run.finished_at = now + dt.timedelta(seconds=elapsed_s)
+        run.duration_ms = int(elapsed_s * 1000)
+    session.flush()
+    refresh_snapshot(session, now=now)  # the next process loads the catalogue instead of rebuilding it
+    return closed
+
+
+def _tokens(records: list[ProgramRecord]) -> dict[str, str]:
+    return {r.key: " ".join(t) for r, t in zip(records, tokenize_many([search_text(r) for r in records]), strict=True)}
+
+
+def _group_args(record: ProgramRecord) -> dict[str, Any]:
+    return {"key": record.key, "title": record.title, "window": record.window, "text": record.summary}
+
+
+def _group_index(session: Session) -> GroupIndex:
+    query = sa.select(
+        col(Program.key),
+        col(Program.title),
+        col(Program.window_kind),
+        col(Program.window_start),
+        col(Program.window_end),
+        col(Program.group_id),
+    ).where(col(Program.source).not_in(STANDALONE_SOURCES))
+    rows = session.execute(query)
+    return GroupIndex(
+        (key, title, window_key(Window(kind=kind, start=s, end=e)), group) for key, title, kind, s, e, group in rows
+    )
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert new programs, skipping keys another writer stored meanwhile (ON CONFLICT DO NOTHING)."""
+    table = Program.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted: set[str] = set()
+    for start in range(0, len(rows), INSERT_ROWS):
+        statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+        inserted.update(session.execute(statement, rows[start : start + INSERT_ROWS]).scalars())
+    return inserted
 
 
 def _unique(records: list[ProgramRecord]) -> list[ProgramRecord]:
@@ -177,146 +311,6 @@ def _load(session: Session, keys: list[str]) -> dict[str, Program]:
     return rows
 
 
-def _columns(record: ProgramRecord) -> dict[str, Any]:
-    return {
-        "source": record.source,
-        "external_id": record.external_id,
-        "title": record.title,
-        "summary": record.summary,
-        "body": record.body,
-        "organization": record.organization,
-        "executor": record.executor,
-        "category": record.category,
-        "support_types": record.support_types,
-        "target": record.target,
-        "regions": record.regions,
-        "window_kind": record.window.kind,
-        "window_start": record.window.start,
-        "window_end": record.window.end,
-        "window_raw": record.window.raw,
-        "url": record.url,
-        "attachments": [a.model_dump() for a in record.attachments],
-        "hashtags": record.hashtags,
-        "eligibility": record.eligibility.model_dump(mode="json"),
-        "needs": list(record.needs),
-        "funding": record.funding.model_dump(mode="json") if record.funding else None,
-        "raw": record.raw,
-        "posted_at": record.posted_at,
-    }
-
-
-def _new_row(record: ProgramRecord, digest: str, tokens: str, now: dt.datetime) -> Program:
-    return Program(
-        key=record.key,
-        content_hash=digest,
-        search_tokens=tokens,
-        first_seen=now,
-        last_seen=now,
-        updated_at=now,
-        group_id=record.key,
-        **_columns(record),
-    )
-
-
-def _apply(row: Program, record: ProgramRecord, digest: str, tokens: str, now: dt.datetime) -> None:
-    for name, value in _columns(record).items():
-        setattr(row, name, value)
-    row.content_hash = digest
-    row.search_tokens = tokens
-    row.updated_at = now
-
-
-def _diff(row: Program, record: ProgramRecord) -> tuple[list[str], dict[str, Any]]:
-    """Name what changed between the stored row and the new record (for alerts)."""
-    fields: list[str] = []
-    detail: dict[str, Any] = {}
-    old_window = {"kind": row.window_kind, "start": _iso(row.window_start), "end": _iso(row.window_end)}
-    new_window = {"kind": record.window.kind, "start": _iso(record.window.start), "end": _iso(record.window.end)}
-    if old_window != new_window:
-        fields.append("window")
-        detail["window"] = {"old": old_window, "new": new_window}
-    if row.title != record.title:
-        fields.append("title")
-        detail["title"] = {"old": row.title, "new": record.title}
-    old_amounts = sorted(set(_AMOUNT.findall(f"{row.summary}\n{row.body}")))
-    new_amounts = sorted(set(_AMOUNT.findall(f"{record.summary}\n{record.body}")))
-    old_funding = row.funding or None
-    new_funding = record.funding.model_dump(mode="json") if record.funding else None
-    if old_amounts != new_amounts or old_funding != new_funding:
-        fields.append("amount")
-        detail["amount"] = {"old": old_amounts or old_funding, "new": new_amounts or new_funding}
-    new_conditions = record.eligibility.model_dump(mode="json", exclude={"evidence", "preferences"})
-    old_conditions = {k: v for k, v in (row.eligibility or {}).items() if k not in ("evidence", "preferences")}
-    if old_conditions != new_conditions:
-        fields.append("conditions")
-    if not fields:
-        fields.append("content")
-    return fields, detail
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-WindowKey = tuple[str, dt.date | None, dt.date | None]
-
-
-class _Groups:
-    """Stored titles by application window, read once per batch, to find the duplicate group of a record.
-
-    One query per record made a batch quadratic in round trips; the index is kept current as the batch
-    adds and changes programs.
-    """
-
-    def __init__(self, session: Session) -> None:
-        query = sa.select(
-            col(Program.key),
-            col(Program.title),
-            col(Program.window_kind),
-            col(Program.window_start),
-            col(Program.window_end),
-            col(Program.group_id),
-        ).where(col(Program.source).not_in(STANDALONE_SOURCES))
-        self._by_window: dict[WindowKey, dict[str, tuple[str, str]]] = {}
-        self._window_of: dict[str, WindowKey] = {}
-        for key, title, kind, start, end, group_id in session.execute(query):
-            self._put(key, title, (kind, start, end), group_id)
-
-    def _put(self, key: str, title: str, window: WindowKey, group_id: str) -> None:
-        previous = self._window_of.pop(key, None)
-        if previous is not None:
-            self._by_window[previous].pop(key, None)
-        self._by_window.setdefault(window, {})[key] = (title, group_id)
-        self._window_of[key] = window
-
-    def assign(self, record: ProgramRecord) -> str:
-        """Return the group `record` joins (an existing program's, or its own key) and remember the record."""
-        key = record.key
-        if record.source in STANDALONE_SOURCES:
-            return key
-        w = record.window
-        window: WindowKey = (w.kind, w.start, w.end) if w.kind == "dated" else (w.kind, None, None)
-        group = key
-        for other, (title, group_id) in self._same_window(window).items():
-            if other != key and same_program(
-                record.title, w, title, Window(kind=w.kind, start=window[1], end=window[2])
-            ):
-                group = group_id
-                break
-        self._put(key, record.title, window, group)
-        return group
-
-    def _same_window(self, window: WindowKey) -> dict[str, tuple[str, str]]:
-        if window[0] == "dated":
-            return self._by_window.get(window, {})
-        # Undated windows carry no dates: every stored program of that kind is a candidate.
-        merged: dict[str, tuple[str, str]] = {}
-        for (kind, _, _), entries in self._by_window.items():
-            if kind == window[0]:
-                merged.update(entries)
-        return merged
-
-
 def _close_missing(session: Session, source: str, seen: set[str], run_id: int | None, now: dt.datetime) -> int:
     """Close this source's open programs that a provably complete listing no longer holds."""
     closed = 0
@@ -332,7 +326,13 @@ def _close(
     session: Session, row: Program, run_id: int | None, now: dt.datetime, reason: str, *, field: str = "listing"
 ) -> None:
     row.closed_at = now
-    _event(session, row.key, "closed", run_id, now, fields=[field], detail={"reason": reason})
+    _closed_event(session, row.key, run_id, now, reason, field=field)
+
+
+def _closed_event(
+    session: Session, key: str, run_id: int | None, now: dt.datetime, reason: str, *, field: str = "listing"
+) -> None:
+    _event(session, key, "closed", run_id, now, fields=[field], detail={"reason": reason})
 
 
 def _event(

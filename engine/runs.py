@@ -11,10 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, JobRequest
 from db.session import session_scope
+
+ABANDONED_AFTER = dt.timedelta(hours=2)  # longer than any collection: a run still "running" was killed
 
 
 def recent_runs(engine: Engine, *, limit: int = 20, source: str | None = None) -> list[CollectionRun]:
@@ -80,3 +82,21 @@ def recent_jobs(engine: Engine, *, limit: int = 20) -> list[JobRequest]:
     with session_scope(engine) as session:
         query = select(JobRequest).order_by(col(JobRequest.created_at).desc(), col(JobRequest.id).desc())
         return list(session.exec(query.limit(limit)))
+
+
+def start_run(session: Session, *, source: str, mode: str, now: dt.datetime) -> int:
+    """Write a run row with status running (so a killed run leaves a trace) and return its id.
+
+    Runs still "running" after ABANDONED_AFTER were killed: they are marked abandoned first.
+    """
+    table = CollectionRun.__table__  # type: ignore[attr-defined]
+    session.exec(
+        sa.update(table)
+        .where(table.c.status == "running", table.c.started_at < now - ABANDONED_AFTER)
+        .values(status="abandoned", error_class="Abandoned", error_message="the process ended before the run did")
+    )
+    run = CollectionRun(source=source, mode=mode, started_at=now, status="running")
+    session.add(run)
+    session.flush()
+    assert run.id is not None  # assigned by the flush
+    return run.id
