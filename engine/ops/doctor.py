@@ -69,12 +69,20 @@ def planned_checks(settings: Settings, client: httpx.AsyncClient) -> list[tuple[
 
 
 async def run_checks(
-    settings: Settings, *, only: set[str] | None = None, transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    only: set[str] | None = None,
+    skip_llm: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[Check]:
     """Run every configured integration's probe concurrently; unconfigured ones come back not configured."""
     redact = Redactor(settings_secrets(settings))
     async with httpx.AsyncClient(timeout=DOCTOR_TIMEOUT_S, transport=transport) as client:
-        plans = [(n, p) for n, p in planned_checks(settings, client) if only is None or n in only]
+        plans = [
+            (n, p)
+            for n, p in planned_checks(settings, client)
+            if (only is None or n in only) and not (skip_llm and n.startswith("llm:"))
+        ]
         results = await asyncio.gather(*(_run(name, probe, redact) for name, probe in plans))
     return list(results)
 
