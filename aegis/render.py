@@ -17,6 +17,8 @@ from engine.matching.labels import (
 )
 from engine.regions import sido_name
 
+_OTHER_FIELDS = {"district": "시군구", "needs": "필요한 지원", "description": "소개", "industry_detail": "세부 업종"}
+
 
 def recommendation_lines(out: Mapping[str, Any]) -> Iterator[str]:
     """Yield the recommendations as a person reads them: title, verdict, window, why."""
@@ -46,7 +48,7 @@ def window_text(status: str, deadline: str | None) -> str:
 
 def field_text(key: str, value: Any) -> str:
     """Return a profile value with its name, the way a person reads it (지역: 대구광역시)."""
-    name = FIELD_NAMES.get(key, {"district": "시군구", "needs": "필요한 지원"}.get(key, key))
+    name = FIELD_NAMES.get(key, _OTHER_FIELDS.get(key, key))
     if key == "status":
         shown = STATUS_NAMES.get(str(value), str(value))
     elif key == "region":

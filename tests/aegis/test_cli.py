@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from aegis.cli import run
-from db.migrate import upgrade
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LIST = json.dumps(
@@ -33,13 +32,8 @@ LIST = json.dumps(
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path}/aegis.db"
-    monkeypatch.setenv("AEGIS_DATABASE_URL", url)
-    for name in ("AEGIS_LLM__OPENAI__API_KEY", "AEGIS_LLM__SELFHOSTED__API_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    upgrade(url)
-    return url
+def db_url(migrated_url: str) -> str:
+    return migrated_url
 
 
 def _import(tmp_path: Path, capsys: pytest.CaptureFixture[str], payload: str) -> tuple[int, str, str]:
@@ -208,3 +202,21 @@ def test_search_prints_the_contract_shape_and_hides_closed_programs(db_url: str,
     assert hit["program_id"] == "bizinfo:PBLN_000000000900001" and hit["score"] > 0
     assert run(["search", "소상공인 경영안정자금", "--as-of", "2027-02-01", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"] == []
+
+
+def test_recommend_prints_verdicts_and_windows_as_words_not_codes(db_url: str, tmp_path: Path, capsys) -> None:
+    _import(tmp_path, capsys, LIST)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"status": "operating", "region": "서울", "founded_on": "2022-01-01"}), "utf-8")
+    assert run(["recommend", "--profile", str(path), "--as-of", "2026-11-01"]) == 0
+    out = capsys.readouterr().out
+    assert "확인 필요 · 마감 2026-12-31" in out  # 소상공인 needs the head count, which this profile lacks
+    assert "[unknown]" not in out and "unknown" not in out
+
+
+def test_draft_profile_prints_region_and_industry_names(db_url: str, capsys) -> None:
+    assert run(["draft-profile", "대구에서", "혼자", "온라인", "쇼핑몰을", "운영합니다"]) == 0
+    out = capsys.readouterr().out
+    assert "사업장 소재지(시도): 대구광역시" in out
+    assert "업종: G 도매 및 소매업" in out
+    assert ": 27" not in out
