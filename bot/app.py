@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import signal
 from typing import Any, TypeAlias
@@ -193,6 +194,7 @@ async def _run_once(  # noqa: PLR0917 - private, called once
 def run_bot(core: Aegis) -> int:
     """Serve until SIGTERM/SIGINT, then shut down cleanly; return the exit code."""
     quiet_url_loggers()
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: time periods as timedelta (no deprecation path)
     _token(core)  # fail fast, in one line, when no token is set
 
     async def main() -> int:

@@ -8,6 +8,7 @@ The Telegram bot, `aegis chat` and the dashboard's preview all render the same r
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import TYPE_CHECKING
 
 from engine.dialogue.commands import COMMANDS, Command
@@ -29,6 +30,7 @@ __all__ = [
     "respond",
 ]
 
+ATTEMPTS = 4  # a turn that lost a race is run again over fresh state
 # Steps after which nothing of the conversation is kept (declined consent, deleted data).
 _FORGOTTEN = frozenset({"declined", "deleted"})
 
@@ -36,22 +38,23 @@ _FORGOTTEN = frozenset({"declined", "deleted"})
 def respond(core: Aegis, *, conversation: str, event: Event, now: dt.datetime) -> list[Reply]:
     """Answer one event in conversation `conversation` ('telegram:<chat id>', 'chat:<name>', 'preview:<id>').
 
-    Nothing is stored before consent. A concurrent write by another process is retried once over the
-    fresh state; callers serialise events of one conversation (the bot's per-chat lock).
+    Nothing is stored before consent. A turn that lost a race (another process saved this conversation,
+    or SQLite refused a stale read-then-write) runs again over fresh state; callers serialise events of
+    one conversation (the bot's per-chat lock).
     """
+    from db.session import is_contention
     from engine.dialogue.commands import dispatch
 
-    for attempt in (1, 2):
-        state = load_state(core.db, key=conversation)
-        turn = Turn(core=core, state=state, event=event, now=now)
-        dispatch(turn)
-        if state.user_id is None or state.step in _FORGOTTEN:
-            return turn.replies
+    for attempt in range(1, ATTEMPTS + 1):
         try:
-            save_state(core.db, state, now=now)
-        except StateConflict:
-            if attempt == 2:
+            state = load_state(core.db, key=conversation)
+            turn = Turn(core=core, state=state, event=event, now=now)
+            dispatch(turn)
+            if state.user_id is not None and state.step not in _FORGOTTEN:
+                save_state(core.db, state, now=now)
+            return turn.replies
+        except Exception as exc:
+            if attempt == ATTEMPTS or not (isinstance(exc, StateConflict) or is_contention(exc)):
                 raise
-            continue
-        return turn.replies
-    return []  # pragma: no cover - the loop always returns or raises
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

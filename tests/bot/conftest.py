@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -21,6 +24,7 @@ from db.session import make_engine
 from engine.app import Aegis
 from engine.settings import Settings
 
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.app.run_bot sets it: RetryAfter.retry_after is a timedelta
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine" / "dialogue"))
 from dialogue_helpers import LISTING
 
@@ -109,5 +113,10 @@ def live_core(file_db: Engine, fake_api: FakeBotAPI) -> Aegis:
         _env_file=None,
     )
     core = Aegis(settings=settings, db=file_db)
-    core.import_payload(source="bizinfo", payload=json.dumps(LISTING, ensure_ascii=False).encode())
+    today = dt.datetime.now(ZoneInfo("Asia/Seoul")).date()  # the live bot runs on the real clock
+    start, end, end2 = (today - dt.timedelta(days=1), today + dt.timedelta(days=18), today + dt.timedelta(days=29))
+    text = json.dumps(LISTING, ensure_ascii=False)
+    text = text.replace("20990301 ~ 20990320", f"{start:%Y%m%d} ~ {end:%Y%m%d}")
+    text = text.replace("20990301 ~ 20990331", f"{start:%Y%m%d} ~ {end2:%Y%m%d}").replace("2099", str(today.year))
+    core.import_payload(source="bizinfo", payload=text.encode())
     return core

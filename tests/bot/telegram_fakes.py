@@ -3,6 +3,7 @@ fake Bot API server on 127.0.0.1 that the real bot long-polls."""
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import json
@@ -310,6 +311,7 @@ class FakeBotAPI:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the bot stopped polling
+                    self.wfile.write(data)
 
         return Handler
