@@ -149,3 +149,12 @@ def test_every_command_of_the_cli_module_has_korean_help_with_an_example(capsys:
         assert run([*command.split(), "--help"]) == 0, command
         out = capsys.readouterr().out
         assert "예:" in out and f"aegis {command.split()[0]}" in out, command
+
+
+def test_import_of_a_deeply_nested_payload_is_bad_input(
+    migrated_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"jsonArray": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert run(["import", "--source", "bizinfo", "--file", str(path)]) == 2
+    assert "중첩" in _one_line(capsys)
