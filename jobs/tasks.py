@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine import upkeep
+from engine.ops import health as ops_health
+from engine.ops import housekeeping
 
 if TYPE_CHECKING:
     from engine.app import Aegis
@@ -142,6 +144,15 @@ TASKS: tuple[Task, ...] = (
         order=90,
         enabled=_llm_configured,
     ),
+    # Operations (engine/ops): integration checks → external_service_status + one operator alert per outage.
+    Task(
+        "integration_health",
+        Every(ops_health.HEALTH_INTERVAL_S),
+        lambda core, ctx: ops_health.integration_health(core, now=ctx.now),
+        order=95,
+    ),
+    Task("housekeeping", Daily(3, 30), lambda core, ctx: housekeeping.housekeeping(core, now=ctx.now), order=100),
+    Task("vacuum", Daily(4, 0), lambda core, ctx: housekeeping.weekly_vacuum(core, now=ctx.now), order=110),
 )
 
 
