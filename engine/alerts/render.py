@@ -143,6 +143,10 @@ def render_email(payload: dict[str, Any]) -> Email:
     """Return the mail for a delivery: verification, or 새로운 정책자금 추천 with the top 3."""
     if payload.get("kind") == "verification":
         return _verification_mail(payload)
+    if payload.get("kind") in ("broadcast", "ops"):  # operator alerts (engine/ops/health.py) and notices
+        text = str(payload.get("text", ""))
+        subject = str(payload.get("subject") or f"{BRAND} 알림")
+        return Email(subject=subject, text=text, html=f"<p>{html.escape(text)}</p>".replace("\n", "<br>"))
     items = _ordered(payload)
     reminder = all(str(i.get("alert_kind", "")).startswith("reminder") for i in items)
     if reminder and items:

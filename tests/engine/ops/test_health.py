@@ -95,3 +95,16 @@ def test_health_job_runs_the_real_checks(engine: Engine, monkeypatch: pytest.Mon
     summary = integration_health(core, now=T0, registry=CollectorRegistry())
     assert "telegram" in summary["down"]
     assert all("health-marker" not in d.payload["text"] for d in _deliveries(engine))
+
+
+def test_operator_alert_renders_for_telegram_and_mail(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.alerts.render import render_email, render_telegram
+
+    core = _core(engine, monkeypatch, AEGIS_SMTP__HOST="127.0.0.1", AEGIS_SMTP__FROM="aegis@example.com")
+    integration_health(core, now=T0, registry=CollectorRegistry(), checks=[DOWN])
+    by_channel = {d.channel: d.payload for d in _deliveries(engine)}
+    text, buttons = render_telegram(by_channel["telegram"])
+    assert "장애: bizinfo" in text and buttons == []
+    mail = render_email(by_channel["email"])
+    assert mail.subject == "[이지스] 장애: bizinfo"
+    assert "HTTP 503" in mail.text and "<br>" in mail.html
