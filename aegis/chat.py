@@ -22,7 +22,7 @@ TERMINAL_USER_ID = 1  # the person at the terminal owns any phone number they ty
 
 def register(app: typer.Typer) -> None:
     """Add `aegis chat` to the CLI."""
-    app.command("chat")(chat_cmd)
+    app.command("chat", epilog="예:  aegis chat  ·  aegis chat --name 테스트")(chat_cmd)
 
 
 def show(replies: list[Reply], *, out_dir: Path) -> list[Button]:
@@ -46,9 +46,9 @@ def show(replies: list[Reply], *, out_dir: Path) -> list[Button]:
 
 
 def chat_cmd(
-    name: str = typer.Option("local", help="conversation name (state is kept per name in the database)"),
+    name: str = typer.Option("local", help="대화 이름 (이름마다 대화 상태를 데이터베이스에 따로 보관)"),
 ) -> None:
-    """Talk to Aegis in the terminal, as in the Telegram bot (Ctrl-D or '종료' ends)."""
+    """텔레그램 봇과 똑같이 터미널에서 이지스와 대화합니다 (Ctrl-D 또는 '종료'로 끝)."""
     from engine.app import build_core
     from engine.dialogue import Event
 

@@ -21,11 +21,11 @@ SECRETS_FILES = (Path(".streamlit") / "secrets.toml", Path.home() / ".streamlit"
 
 def register(app: typer.Typer) -> None:
     """Add `aegis hash-password` to the CLI."""
-    app.command("hash-password")(hash_password_cmd)
+    app.command("hash-password", epilog="예:  echo '비밀번호' | aegis hash-password")(hash_password_cmd)
 
 
 def hash_password_cmd() -> None:
-    """Read a password on stdin and print only its hash (for AEGIS_DASHBOARD__PASSWORD_HASH)."""
+    """표준 입력의 비밀번호를 읽어 해시만 출력합니다 (AEGIS_DASHBOARD__PASSWORD_HASH에 넣으세요)."""
     from engine.auth import hash_password
 
     if sys.stdin.isatty():

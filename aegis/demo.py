@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from engine.app import Aegis
     from engine.ingest import RunReport
 
-demo_app = typer.Typer(no_args_is_help=True, help="Bundled demo data")
+demo_app = typer.Typer(no_args_is_help=True, help="내장 데모 데이터")
 
 
 def register(app: typer.Typer) -> None:
@@ -39,9 +39,9 @@ def summary_line(report: RunReport) -> str:
     return f"{label}: 신규 {report.new}, 변경 {report.updated}, 동일 {report.unchanged}, 거부 {report.rejected}"
 
 
-@demo_app.command("load")
+@demo_app.command("load", epilog="예:  aegis db upgrade && aegis demo load")
 def load_cmd() -> None:
-    """Import the bundled demo snapshot (idempotent: a second run adds nothing)."""
+    """내장 데모 공고와 정책자금 카탈로그를 가져옵니다 (두 번 실행해도 그대로)."""
     from engine.app import build_core
 
     core = build_core()

@@ -139,8 +139,8 @@ class Supervisor:
         return next((c.returncode for c in self.children.values() if c.returncode not in clean), 0)
 
 
-PortOpt = Annotated[int | None, typer.Option("--port", help="Dashboard port (default AEGIS_DASHBOARD_PORT, 8501).")]
-AddressOpt = Annotated[str, typer.Option("--address", help="Dashboard address; 0.0.0.0 to serve the network.")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="대시보드 포트 (기본 AEGIS_DASHBOARD_PORT, 8501).")]
+AddressOpt = Annotated[str, typer.Option("--address", help="대시보드 주소; 0.0.0.0이면 네트워크에 공개.")]
 
 
 def _exit(code: int) -> None:
@@ -171,17 +171,17 @@ def _prepare_dashboard_login(settings: Settings) -> None:
 def register(app: typer.Typer) -> None:
     """Add the long-running commands to the CLI."""
 
-    @app.command("jobs")
+    @app.command("jobs", epilog="예:  aegis jobs  ·  aegis jobs --once  ·  aegis jobs --import bizinfo:bizinfo.json")
     def jobs_cmd(
         imports: Annotated[
             list[str] | None,
-            typer.Option("--import", help="Queue an import job SOURCE:PATH at start (repeatable)."),
+            typer.Option("--import", help="시작할 때 가져오기 작업 SOURCE:PATH를 예약 (여러 번 가능)."),
         ] = None,
         once: Annotated[
-            bool, typer.Option("--once", help="Run every scheduled job once in dependency order, then exit (0/1).")
+            bool, typer.Option("--once", help="예약 작업을 순서대로 한 번씩 돌리고 끝냅니다 (0/1).")
         ] = False,
     ) -> None:
-        """Run the job runner (leader-locked scheduler) until SIGTERM/SIGINT."""
+        """작업 실행기: 예약 수집·마감 처리·알림 발송을 돌립니다 (리더 한 대만 예약 실행, SIGTERM/Ctrl-C로 종료)."""
         from jobs.runner import queue_imports, run_jobs, run_once
 
         queued = [_parse_import(value) for value in imports or []]
@@ -189,24 +189,24 @@ def register(app: typer.Typer) -> None:
         queue_imports(core, queued)
         _exit(run_once(core) if once else run_jobs(core))
 
-    @app.command("bot")
+    @app.command("bot", epilog="예:  AEGIS_TELEGRAM__BOT_TOKEN=123:ABC aegis bot")
     def bot_cmd() -> None:
-        """Run the Telegram bot (long polling) until SIGTERM/SIGINT."""
+        """텔레그램 봇을 실행합니다 (롱 폴링, SIGTERM/Ctrl-C로 종료)."""
         from bot.app import run_bot
 
         _exit(run_bot(_core()))
 
-    @app.command("dashboard")
+    @app.command("dashboard", epilog="예:  aegis dashboard --port 8501")
     def dashboard_cmd(port: PortOpt = None, address: AddressOpt = DEFAULT_ADDRESS) -> None:
-        """Serve the Streamlit dashboard until SIGTERM/SIGINT."""
+        """운영자 대시보드(Streamlit)를 띄웁니다 (SIGTERM/Ctrl-C로 종료)."""
         _prepare_dashboard_login(_settings())
         supervisor = Supervisor()
         supervisor.start("dashboard", dashboard_argv(port or _settings().dashboard_port, address))
         _exit(supervisor.wait())
 
-    @app.command("run")
+    @app.command("run", epilog="예:  aegis run  ·  aegis run --port 8600")
     def run_cmd(port: PortOpt = None, address: AddressOpt = DEFAULT_ADDRESS) -> None:
-        """Run the dashboard, the job runner and (with a token) the bot; Ctrl-C stops them all."""
+        """대시보드와 작업 실행기(토큰이 있으면 봇도)를 함께 띄웁니다; Ctrl-C로 모두 멈춥니다."""
         settings = _settings()
         port = port or settings.dashboard_port
         _prepare_dashboard_login(settings)

@@ -11,16 +11,18 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the web-source commands to the CLI."""
-    app.command("scrape-test")(scrape_test_cmd)
+    app.command(
+        "scrape-test", epilog="예:  aegis scrape-test --source-file board.yaml --file list.html --detail detail.html"
+    )(scrape_test_cmd)
 
 
 def scrape_test_cmd(
-    source_file: Annotated[Path, typer.Option("--source-file", help="A source definition (YAML).")],
-    file: Annotated[Path, typer.Option("--file", help="A saved list page (HTML).")],
-    detail: Annotated[Path | None, typer.Option("--detail", help="A saved detail page (HTML).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    source_file: Annotated[Path, typer.Option("--source-file", help="웹 게시판 정의 (YAML).")],
+    file: Annotated[Path, typer.Option("--file", help="저장한 목록 페이지 (HTML).")],
+    detail: Annotated[Path | None, typer.Option("--detail", help="저장한 상세 페이지 (HTML).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON으로 출력합니다.")] = False,
 ) -> None:
-    """Run a definition against saved pages and show the rows and detail fields it extracts."""
+    """웹 게시판 정의(YAML)를 저장해 둔 페이지에 돌려 뽑히는 공고와 본문 항목을 보여 줍니다."""
     from engine.inputs import read_payload
     from engine.web_sources import scrape_test
 

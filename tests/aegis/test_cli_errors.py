@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import exc as sa_exc
@@ -142,13 +144,28 @@ def test_db_upgrade_says_when_it_creates_the_folder(
     assert "새로 만들었습니다" not in capsys.readouterr().err  # said only when it happened
 
 
-def test_every_command_of_the_cli_module_has_korean_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
-    commands = ["import", "collect", "recommend", "search", "ask", "draft-profile", "config", "db upgrade"]
-    commands += ["sources", "sources list", "sources enable", "sources disable"]
+def _leaf_commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Return the path of every runnable command under a click group."""
+    found: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        sub = getattr(command, "commands", None)
+        found += _leaf_commands(command, (*path, name)) if sub is not None else [(*path, name)]
+    return found
+
+
+def test_every_command_has_korean_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer.main
+
+    from aegis.cli import app
+
+    commands = _leaf_commands(typer.main.get_command(app))
+    assert ("sources", "enable") in commands and ("search",) in commands
     for command in commands:
-        assert run([*command.split(), "--help"]) == 0, command
+        assert run([*command, "--help"]) == 0, command
         out = capsys.readouterr().out
-        assert "예:" in out and f"aegis {command.split()[0]}" in out, command
+        assert "예:" in out and f"aegis {command[0]}" in out, command
+        summary = out.split("Usage:", 1)[1].split("╭", 1)[0]
+        assert re.search("[가-힣]", summary), command  # the summary line is Korean
 
 
 def test_import_of_a_deeply_nested_payload_is_bad_input(
