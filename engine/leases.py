@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from db.models import SchedulerLease
-from db.session import session_scope
+from db.session import session_scope, write_scope
 
 SCHEDULER_LEASE = "scheduler"
 HOLDER_MAX = 100  # the column's length
@@ -35,7 +35,7 @@ def acquire_or_renew(
     """Take or extend the lease `name` for `holder` until now + ttl; return whether `holder` holds it."""
     expires = now + ttl
     table = SchedulerLease.__table__  # type: ignore[attr-defined]
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:  # SQLite: take the write lock at BEGIN, waiting the busy timeout
         # Ours, or expired: take it. A concurrent taker blocks on the row lock (PostgreSQL) or the
         # write lock (SQLite) and then no longer matches the WHERE clause.
         # RETURNING rather than rowcount: the ORM session does not report rowcount for every dialect.
@@ -63,7 +63,7 @@ def acquire_or_renew(
 def release(engine: Engine, *, name: str = SCHEDULER_LEASE, holder: str) -> None:
     """Give up the lease if `holder` holds it, so a standby can take over at once."""
     table = SchedulerLease.__table__  # type: ignore[attr-defined]
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         session.exec(sa.delete(table).where(table.c.name == name, table.c.holder == holder))
 
 

@@ -32,6 +32,7 @@ from engine.inputs import read_payload
 from engine.leases import SCHEDULER_LEASE, acquire_or_renew, make_holder_id, release
 from engine.runs import claim_next_job, finish_job, request_job
 from engine.sources import enabled_schedules, seed_sources
+from engine.telemetry import register_outbox_metrics
 from jobs.tasks import Context, Daily, PerSource, Task, ordered
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,14 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 JobHandler = Callable[[Aegis, dict[str, Any]], dict[str, Any]]
 
-# A crashed leader is replaced within TTL + one standby heartbeat: 20 + 5 = 25 s at worst.
-LEASE_TTL = dt.timedelta(seconds=20)
-HEARTBEAT_S = 5.0  # renew well within the TTL so one slow renewal does not lose the lease
+# A crashed leader is replaced within TTL + one standby heartbeat + one heartbeat that waited out the
+# SQLite busy timeout behind a writer (5 s) + the next heartbeat: 15 + 3 + 5 + 3 = 26 s, within 30 s.
+LEASE_TTL = dt.timedelta(seconds=15)
+HEARTBEAT_S = 3.0  # renew well within the TTL so a few slow renewals do not lose the lease
 DRAIN_S = 5.0  # how soon a job queued by the dashboard starts
 DRAIN_LIMIT = 20  # jobs per drain, so a full queue cannot starve the other scheduled work
 METRICS_ADDR = "127.0.0.1"
+RUN_AT_START = frozenset({"integration_health"})  # external_service_status is known from the start
 
 
 def utcnow() -> dt.datetime:
@@ -231,7 +234,10 @@ class JobRunner:
                 ids.append(task.name)
             else:
                 seconds = task.trigger.setting(self.core) if task.trigger.setting else task.trigger.seconds
-                add(self.run_task, "interval", seconds=seconds, args=[task], id=task.name, replace_existing=True)
+                opts: dict[str, Any] = {"replace_existing": True}
+                if task.name in RUN_AT_START:
+                    opts["next_run_time"] = self.clock()
+                add(self.run_task, "interval", seconds=seconds, args=[task], id=task.name, **opts)
                 ids.append(task.name)
         return ids
 
@@ -356,11 +362,13 @@ def run_jobs(core: Aegis, *, stop: threading.Event | None = None, runner: JobRun
     # The process registry: the runner's gauges next to the collectors' and the gateway's metrics,
     # registered now so that /metrics lists them before the first collection.
     collection_metrics(REGISTRY)
+    register_outbox_metrics(core.db, REGISTRY)  # outbox depth per channel, deliveries by outcome
     runner = runner or JobRunner(core, registry=REGISTRY)
     server = None
     if core.settings.metrics.port is not None:
-        server, _thread = start_http_server(core.settings.metrics.port, addr=METRICS_ADDR, registry=runner.registry)
-        log.info("metrics on http://%s:%d/metrics", METRICS_ADDR, core.settings.metrics.port)
+        host = core.settings.metrics.host or METRICS_ADDR
+        server, _thread = start_http_server(core.settings.metrics.port, addr=host, registry=runner.registry)
+        log.info("metrics on http://%s:%d/metrics", host, core.settings.metrics.port)
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %d: stopping the job runner", signum)
