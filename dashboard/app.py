@@ -27,7 +27,7 @@ def _schema_ready() -> bool:
 
 def main() -> None:
     """Render one run of the dashboard."""
-    st.set_page_config(page_title="이지스", page_icon="🛡️", layout="wide")
+    st.set_page_config(page_title="이지스", page_icon=":material/shield:", layout="wide")
     with show_errors():
         ready = _schema_ready()
         core = get_core(reload=ready)
@@ -38,10 +38,10 @@ def main() -> None:
 
             st.navigation([st.Page(login, title="로그인", url_path="login")], position="hidden").run()
             return
+        st.sidebar.caption(APP_TITLE)
         render_logout()
         if not ready:
             st.error(NOT_MIGRATED)
             return
-        st.sidebar.title(APP_TITLE)
         pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
         st.navigation(pages).run()

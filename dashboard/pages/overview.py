@@ -9,6 +9,12 @@ from dashboard.common import run_page, table, utcnow
 from engine.admin.overview import overview
 from engine.app import Aegis
 
+STALE = "늦음 (일정 초과)"
+
+
+def _red_when_stale(row: pd.Series) -> list[str]:
+    return ["background-color: #fbd5d5; color: #8a1c1c" if row["상태"] == STALE else "" for _ in row]
+
 
 def render(core: Aegis) -> None:
     """Render the overview."""
@@ -36,11 +42,10 @@ def render(core: Aegis) -> None:
     with right:
         st.subheader("LLM 제공자 상태")
         if o.providers:
-            badges = "  ".join(
-                f"{'🟢' if p['상태'] == '정상' else ('🔴' if p['상태'] == '이상' else '⚪')} {p['제공자']}"
-                for p in o.providers
-            )
-            st.text(badges)
+            badges = st.columns(len(o.providers))
+            for slot, p in zip(badges, o.providers, strict=True):
+                healthy, broken = p["상태"] == "정상", p["상태"] == "이상"
+                slot.badge(f"{p['제공자']}: {p['상태']}", color="green" if healthy else ("red" if broken else "gray"))
         table(o.providers, empty="아직 점검 기록이 없습니다 (작업 실행기가 주기적으로 점검합니다).")
         st.subheader("품질 지표 (검증 세트)")
         if o.quality is None:
@@ -55,17 +60,19 @@ def render(core: Aegis) -> None:
 
     st.subheader("소스 신선도")
     if o.freshness:
-        rows = [
-            {
-                "소스": f.label,
-                "사용": f.enabled,
-                "마지막 성공": f.last_success,
-                "경과(시간)": f.age_hours,
-                "상태": "🔴 일정보다 늦음" if f.stale else ("🟢 정상" if f.enabled else "⚪ 꺼짐"),
-            }
-            for f in o.freshness
-        ]
-        table(rows, empty="-")
+        frame = pd.DataFrame(
+            [
+                {
+                    "소스": f.label,
+                    "사용": f.enabled,
+                    "마지막 성공": f.last_success,
+                    "경과(시간)": f.age_hours,
+                    "상태": STALE if f.stale else ("정상" if f.enabled else "꺼짐"),
+                }
+                for f in o.freshness
+            ]
+        )
+        st.dataframe(frame.style.apply(_red_when_stale, axis=1), hide_index=True, width="stretch")
     else:
         st.info("등록된 수집 소스가 없습니다. '수집 소스' 화면에서 기본 소스를 등록하세요.")
 
