@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from db.models import Delivery
+from engine.ops.retry import policy_for
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 _T = Delivery.__table__  # type: ignore[attr-defined]
@@ -109,8 +110,11 @@ def mark_failed(
         if row is None or row.status not in ("pending", "accepted"):
             return row.status if row is not None else "missing"
         attempts = max(int(row.attempts), 1)
-        dead = not retryable or attempts >= max_attempts
-        pause = min(dt.timedelta(seconds=backoff_s * 2 ** (attempts - 1)), MAX_BACKOFF)
+        policy = policy_for(error_class)  # the one error-class → retry table (engine/ops/retry.py)
+        dead = not retryable or not policy.retryable or attempts >= max_attempts
+        base = backoff_s if policy.kind == "exponential" else None
+        delay = policy.delay(attempts, base_s=base, retry_after=retry_after) or 0.0
+        pause = min(dt.timedelta(seconds=delay), MAX_BACKOFF)
         if retry_after is not None:
             pause = max(pause, dt.timedelta(seconds=retry_after))
         status = "dead" if dead else "pending"

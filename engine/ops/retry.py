@@ -17,7 +17,7 @@ from typing import Literal
 
 ErrorCategory = Literal["unavailable", "quota", "auth", "format", "rejected"]
 QUOTA_WAIT_S = 60.0
-MAX_BACKOFF_S = 3600.0
+MAX_BACKOFF_S = 6 * 3600.0  # as the outbox caps it
 
 
 @dataclass(frozen=True)
