@@ -9,13 +9,47 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, SourceFormatError
 
 DEFAULT_USER_AGENT = "AegisBot/0.1 (policy-funding notices; polite crawler)"
 _NAME = r"^[a-z][a-z0-9_]{1,49}$"
+PATTERN_TIMEOUT_S = 1.0  # a definition's regex gets this long per text, then the source fails
+MAX_PATTERN = 300
+# A repeated group that itself repeats ('(a+)+', '(\\w*\\s?)*', '(?:x+){2,}'): backtracking explodes.
+_NESTED_REPEAT = re.compile(r"\((?:\?[:P<>=!a-zA-Z_]*)?[^()]*(?:[*+]|\{\d*,\d*\})[^()]*\)(?:[*+]|\{\d*,)")
+
+
+def check_pattern(value: str) -> str:
+    """Return a definition's regex when it compiles and cannot backtrack catastrophically; ValueError saying why."""
+    if len(value) > MAX_PATTERN:
+        raise ValueError(f"정규식이 너무 깁니다 ({len(value)}자, 최대 {MAX_PATTERN}자) / pattern too long")
+    if _NESTED_REPEAT.search(value):
+        raise ValueError(
+            "반복 안에 반복이 있는 정규식(예: (a+)+)은 처리 시간이 폭증할 수 있어 쓸 수 없습니다 "
+            "/ nested repetition can backtrack catastrophically"
+        )
+    try:
+        regex.compile(value)
+    except regex.error as exc:
+        raise ValueError(f"정규식을 해석할 수 없습니다: {exc} / pattern does not compile") from exc
+    return value
+
+
+def search_pattern(pattern: str, text: str, *, source: str, timeout_s: float = PATTERN_TIMEOUT_S) -> Any:
+    """Search `text` with a definition's regex, bounded in time; SourceFormatError when it runs too long."""
+    try:
+        return regex.search(pattern, text, timeout=timeout_s)
+    except TimeoutError as exc:
+        raise SourceFormatError(
+            f"{source}: id_regex ran longer than {timeout_s:g}s on one link; fix the definition",
+            source=source,
+            code="regex_timeout",
+            user_message="출처 정의의 정규식(id_regex)이 시간 제한을 넘었습니다. 정규식을 단순하게 고쳐 주세요.",
+        ) from exc
 
 
 class _Strict(BaseModel):
@@ -48,12 +82,8 @@ class ListSelectors(_Strict):
     @field_validator("id_regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                if re.compile(value).groups != 1:
-                    raise ValueError("id_regex needs exactly one group")
-            except re.error as exc:
-                raise ValueError(f"id_regex does not compile: {exc}") from exc
+        if value is not None and regex.compile(check_pattern(value)).groups != 1:
+            raise ValueError("정규식에 괄호 그룹이 정확히 하나 있어야 합니다 / id_regex needs exactly one group")
         return value
 
 

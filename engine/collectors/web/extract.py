@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from engine.collectors.web.definition import SourceDefinition
+from engine.collectors.web.definition import SourceDefinition, search_pattern
 from engine.domain import Attachment
 from engine.eligibility import parse_date
 from engine.errors import SourceDegraded
@@ -26,6 +27,7 @@ _SECTION = re.compile(r"^\s*□\s*(?P<head>[^:：]+?)\s*(?:[:：]\s*(?P<value>.*
 _EXCLUSION_HEAD = re.compile(r"^\s*[○◦ㅇ]\s*(?:지원\s*)?제외\s*대상")
 _CONDITION = re.compile(r"^\s*[○◦ㅇ]")
 # EUC-KR pages routinely contain CP949-only syllables; CP949 is the superset browsers actually use.
+log = logging.getLogger(__name__)
 _ALIASES = {"euc-kr": "cp949", "euckr": "cp949", "ks_c_5601-1987": "cp949", "x-windows-949": "cp949"}
 
 
@@ -59,21 +61,40 @@ class Detail:
 
 
 def decode_page(payload: bytes, *, declared: str | None = None, header_charset: str | None = None) -> str:
-    """Decode a page: the definition's charset, else BOM, HTTP header, <meta>, then UTF-8 or CP949."""
-    for name in (declared if declared and declared.lower() != "auto" else None, _bom(payload), header_charset):
-        if name:
-            codec = _codec(name)
-            if codec:
-                return payload.decode(codec, errors="replace")
+    """Decode a page: the definition's charset, else BOM, HTTP header, <meta>, then UTF-8 or CP949.
+
+    A page that does not decode in the charset it declares (an EUC-KR page labelled UTF-8) is decoded
+    with the fallbacks instead, with a warning: mislabelled pages must not turn into mojibake silently.
+    """
     match = _META_CHARSET.search(payload[:4096])
-    if match:
-        codec = _codec(match.group(1).decode("ascii", errors="ignore"))
-        if codec:
+    meta = match.group(1).decode("ascii", errors="ignore") if match else None
+    configured = declared if declared and declared.lower() != "auto" else None
+    for name in (configured, _bom(payload), header_charset, meta):
+        codec = _codec(name) if name else None
+        if codec is None:
+            continue
+        try:
+            return payload.decode(codec)
+        except UnicodeDecodeError:
+            fallback = _fallback(payload, besides=codec)
+            if fallback is not None:
+                log.warning("page declared %s but is not %s; decoded as %s", name, codec, fallback[0])
+                return fallback[1]
             return payload.decode(codec, errors="replace")
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return payload.decode("cp949", errors="replace")
+    found = _fallback(payload, besides="")
+    return found[1] if found is not None else payload.decode("cp949", errors="replace")
+
+
+def _fallback(payload: bytes, *, besides: str) -> tuple[str, str] | None:
+    """Return (codec, text) of the first of UTF-8 and CP949 (EUC-KR's superset) that decodes strictly."""
+    for codec in ("utf-8", "cp949"):
+        if codec == besides:
+            continue
+        try:
+            return codec, payload.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _bom(payload: bytes) -> str | None:
@@ -167,7 +188,7 @@ def _link(defn: SourceDefinition, raw: str, base_url: str, page: int) -> tuple[s
     sel = defn.listing
     ident: str | None = None
     if sel.id_regex:
-        match = re.search(sel.id_regex, raw)
+        match = search_pattern(sel.id_regex, raw, source=defn.name)
         ident = match.group(1) if match else None
     if sel.detail_url and ident:
         raw = sel.detail_url.format(id=ident, page=page)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import time
 
 import pytest
 from fakeboard import DETAIL_EUCKR, DETAIL_UTF8, LIST
 
 from engine.collectors.web import DeclarativeCollector, SourceDefinition, load_definition, scrape_detail, scrape_list
+from engine.collectors.web.definition import search_pattern
 from engine.collectors.web.definitions import bundled_definitions
 from engine.collectors.web.extract import decode_page, sections
-from engine.errors import InvalidInput, SourceDegraded
+from engine.errors import InvalidInput, SourceDegraded, SourceFormatError
 from engine.extraction import extract_record
 
 BASE = "https://www.dangjin.go.kr/kor/sub05_02_01/list.do?bbsId=BBSMSTR_000000000101&pageIndex=1"
@@ -153,3 +155,35 @@ def test_every_bundled_definition_loads() -> None:
 def test_load_definition_rejects_bad_definitions_as_invalid_input(yaml_text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         load_definition(yaml_text.encode())
+
+
+def test_euc_kr_page_labelled_utf8_is_decoded_as_korean_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    korean = "<html><body><a href='view.do?seq=1'>2026년 소상공인 경영안정자금 지원</a></body></html>"
+    with caplog.at_level("WARNING", logger="engine.collectors.web.extract"):
+        text = decode_page(korean.encode("euc-kr"), header_charset="utf-8")
+    assert text == korean
+    assert any("declared utf-8" in r.getMessage() for r in caplog.records)
+
+
+def test_a_correctly_labelled_page_decodes_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    korean = "지원사업 공고"
+    with caplog.at_level("WARNING", logger="engine.collectors.web.extract"):
+        assert decode_page(korean.encode("euc-kr"), header_charset="euc-kr") == korean
+    assert not caplog.records
+
+
+def test_a_regex_bomb_in_a_definition_is_refused_at_once_with_the_reason(definition: SourceDefinition) -> None:
+    data = definition.model_dump(mode="json")
+    data["listing"]["id_regex"] = "^(a+)+$"
+    started = time.monotonic()
+    with pytest.raises(InvalidInput, match="id_regex") as raised:
+        load_definition(data)
+    assert time.monotonic() - started < 2
+    assert "반복 안에 반복" in str(raised.value) and "nested repetition" in str(raised.value)
+
+
+def test_a_pattern_that_still_backtracks_is_stopped_by_the_time_bound() -> None:
+    started = time.monotonic()
+    with pytest.raises(SourceFormatError, match="id_regex ran longer"):
+        search_pattern("^(a|aa)+$", "a" * 200 + "!", source="board", timeout_s=0.2)
+    assert time.monotonic() - started < 10
