@@ -15,12 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from engine import matching
+from engine.catalog import CATALOG_SOURCE, is_stale
 from engine.domain import Profile
 from engine.links import safe_program_link
 from engine.matching import Candidate, Match
 from engine.snapshot import Catalog, build_catalog, current_stamp, load_snapshot, save_quietly
 
 VISIBLE_STATUSES = frozenset({"open", "always", "upcoming"})
+CATALOG_WINDOW = 10  # the places a person reads
+CATALOG_CAP = 3  # catalog products among them, unless financing is all the profile asks for
+FINANCING_NEEDS = frozenset({"working_capital", "facility", "guarantee"})
 
 # The explanation seam: takes the matches shown and returns their texts (the LLM gateway's `explain`).
 Polisher = Callable[[list[Match], Profile], list[str]]
@@ -66,12 +70,54 @@ def recommend(
 ) -> dict[str, Any]:
     """Return the contract's recommend output for a profile as of a date."""
     current = catalog.get(as_of)
+    spare = sum(1 for c in current.candidates if is_catalog(c))  # room for the products held back
     matches = matching.recommend(
-        profile, current.candidates, as_of=as_of, top=top, include_ineligible=include_ineligible, index=current.index
+        profile,
+        current.candidates,
+        as_of=as_of,
+        top=top + spare,
+        include_ineligible=include_ineligible,
+        index=current.index,
     )
+    matches = hold_back_catalog(matches, profile)[:top]
     texts = polish(matches, profile) if polish is not None and matches else [m.explanation for m in matches]
     results = [match_json(m, text) for m, text in zip(matches, texts, strict=True)]
     return {"as_of": as_of.isoformat(), "results": results, "next_question": matching.next_question(matches)}
+
+
+def is_catalog(candidate: Candidate) -> bool:
+    """Return whether the candidate is a financial-catalog product (not a notice)."""
+    return candidate.program_id.partition(":")[0] == CATALOG_SOURCE
+
+
+def _fits(candidate: Candidate, profile: Profile) -> bool:
+    """A product fits when the profile states its main purpose (its first need) or is the industry it names."""
+    needs = candidate.needs
+    if needs and needs[0] in profile.needs:
+        return True
+    industries = candidate.eligibility.industries_include
+    return bool(industries and profile.industry and profile.industry in industries)
+
+
+def hold_back_catalog(matches: list[Match], profile: Profile) -> list[Match]:
+    """Return the matches with catalog products kept out of the first CATALOG_WINDOW places unless they fit,
+    and at most CATALOG_CAP of them there unless financing is the only need the profile states.
+
+    Products are always-open and state few conditions, so they would otherwise crowd out the notices.
+    """
+    uncapped = bool(profile.needs) and set(profile.needs) <= FINANCING_NEEDS
+    head: list[Match] = []
+    shown = 0
+    for m in matches:
+        if len(head) == CATALOG_WINDOW:
+            break
+        if is_catalog(m.candidate):
+            if not _fits(m.candidate, profile) or (not uncapped and shown >= CATALOG_CAP):
+                continue
+            shown += 1
+        head.append(m)
+    kept = {id(m) for m in head}
+    return head + [m for m in matches if id(m) not in kept]
 
 
 def match_json(match: Match, explanation: str) -> dict[str, Any]:
@@ -96,6 +142,8 @@ def match_json(match: Match, explanation: str) -> dict[str, Any]:
     }
     if c.funding is not None:
         out["funding"] = c.funding.model_dump(mode="json", exclude_none=True)
+        if is_catalog(c) and match.as_of is not None:
+            out["stale"] = is_stale(c.funding.as_of, match.as_of)  # terms older than the catalog's limit
     return out
 
 

@@ -2,6 +2,9 @@
 
 Each entry keeps its terms as a structured `Funding` and an `as_of` date; entries older than the
 staleness limit are flagged for the operator (`stale_entries`). The catalog is a complete listing.
+An entry with `conditions` states its eligibility itself (Eligibility fields, each traced by `evidence`
+to a sentence of its `notice` or `eligibility` text) and its `needs`; the text extractor then adds
+nothing. An entry without them is read by the extractor like a notice.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
+from engine.catalog import STALE_AFTER_DAYS
 from engine.collectors.base import Batch, Rejection
 from engine.collectors.normalize import build_record
-from engine.domain import Funding, ProgramRecord, Window
+from engine.domain import Eligibility, Funding, ProgramRecord, Window
 from engine.errors import SourceFormatError
 
 if TYPE_CHECKING:
@@ -23,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER_DAYS = 180
 ALWAYS_OPEN = "상시 접수 (예산 소진 시까지)"
 _KINDS = ("융자", "보증")
 
@@ -89,12 +92,14 @@ class CatalogCollector:
             as_of=_as_of(entry, defaults),
         )
         window_text = _str(entry.get("window")) or ALWAYS_OPEN
-        return build_record(
+        stated = _conditions(entry)
+        notice = _str(entry.get("notice"))
+        record = build_record(
             source=self.name,
             external_id=external_id,
             title=f"{entry['name']} ({institution})",
             summary_html=_terms(entry, funding),
-            body_html=entry.get("summary"),
+            body_html="\n".join(p for p in (_str(entry.get("summary")), f"공고: {notice}" if notice else None) if p),
             organization=institution,
             category="금융",
             support_types=[product_type],
@@ -104,9 +109,45 @@ class CatalogCollector:
             url=entry.get("url"),
             hashtags=[str(t) for t in entry.get("tags") or []],
             exclusions=_str(entry.get("exclusions")) or "",
+            base_eligibility=stated,
             funding=funding,
             raw={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in entry.items()},
         )
+        if stated is None:
+            return record
+        # The YAML states every condition and need: nothing is left for the text extractor to add.
+        needs = [str(n) for n in entry.get("needs") or []]
+        return ProgramRecord.model_validate(
+            {**record.model_dump(exclude={"pending"}), "needs": needs, "regions": stated.regions}
+        )
+
+
+def _conditions(entry: dict[str, Any]) -> Eligibility | None:
+    """Return the eligibility an entry states, each condition traced to its notice; ValueError otherwise."""
+    conditions = entry.get("conditions")
+    if conditions is None:
+        return None
+    if not isinstance(conditions, dict):
+        raise ValueError("conditions는 항목별 조건이어야 합니다")
+    evidence = entry.get("evidence") or {}
+    unknown = set(conditions) - (set(Eligibility.model_fields) - {"evidence", "preferences"})
+    if unknown:
+        raise ValueError(f"알 수 없는 조건: {', '.join(sorted(unknown))}")
+    source_text = _flat(" ".join(str(entry.get(k) or "") for k in ("notice", "eligibility")))
+    for key in conditions:
+        quote = evidence.get(key)
+        if not quote or _flat(str(quote)) not in source_text:
+            raise ValueError(f"조건 {key}의 근거 문장이 공고(notice·eligibility)에 없습니다")
+    if not entry.get("needs"):
+        raise ValueError("조건을 적은 상품은 needs(지원 용도)도 적어야 합니다")
+    try:
+        return Eligibility.model_validate({**conditions, "evidence": {k: str(evidence[k]) for k in conditions}})
+    except ValueError as exc:
+        raise ValueError(f"조건 형식이 잘못되었습니다: {str(exc).splitlines()[0]}") from exc
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def stale_entries(catalog_bytes: bytes, today: dt.date, max_age_days: int = STALE_AFTER_DAYS) -> list[str]:

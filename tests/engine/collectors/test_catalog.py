@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -18,8 +19,10 @@ from db.session import make_engine, session_scope
 from engine.catalog import bundled_catalog
 from engine.collectors import get_collector
 from engine.collectors.catalog import CatalogCollector, stale_entries
+from engine.domain import Profile, ProgramRecord
 from engine.errors import SourceFormatError
 from engine.ingest import ingest_batch
+from engine.matching import evaluate
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "catalog" / "products.yaml"
 TODAY = dt.date(2026, 11, 26)
@@ -149,3 +152,55 @@ def test_aegis_import_catalog_exits_2_on_a_broken_file(
             assert session.exec(select(Program)).all() == []
     finally:
         engine.dispose()
+
+
+def test_every_bundled_product_states_its_conditions_and_needs_traced_to_its_notice() -> None:
+    data = yaml.safe_load(bundled_catalog())
+    batch = CatalogCollector().parse(bundled_catalog(), today=TODAY)
+    by_id = {r.external_id: r for r in batch.records}
+    for entry in data["products"]:
+        record = by_id[entry["id"]]
+        assert entry.get("conditions") and record.needs == entry["needs"], entry["id"]
+        notice = " ".join(f"{entry.get('notice', '')} {entry['eligibility']}".split())
+        for key in entry["conditions"]:
+            assert " ".join(record.eligibility.evidence[key].split()) in notice, (entry["id"], key)
+
+
+def test_the_2026_semas_notice_refreshed_the_three_funds_it_states() -> None:
+    batch = CatalogCollector().parse(bundled_catalog(), today=TODAY)
+    fresh = {r.external_id for r in batch.records if r.funding and r.funding.as_of == dt.date(2026, 10, 7)}
+    assert fresh == {"semas-general-stability", "semas-credit-vulnerable", "semas-innovation-growth"}
+    assert "semas-general-stability (2026-10-07)" not in stale_entries(bundled_catalog(), TODAY)
+
+
+def _product(product_id: str) -> ProgramRecord:
+    batch = CatalogCollector().parse(bundled_catalog(), today=TODAY)
+    return next(r for r in batch.records if r.external_id == product_id)
+
+
+def test_a_pre_founder_is_not_eligible_for_general_management_stability_funds() -> None:
+    fund = _product("semas-general-stability").eligibility
+    pre_founder = Profile(status="pre_founder", region="서울", needs=["working_capital"])
+    assert evaluate(fund, pre_founder, TODAY).verdict == "ineligible"
+
+
+def test_without_an_employee_count_the_fewer_than_five_condition_is_unknown() -> None:
+    fund = _product("semas-general-stability").eligibility
+    no_count = Profile(status="operating", region="서울", industry="I")
+    two = Profile(status="operating", region="서울", industry="I", employees=2)
+    assert evaluate(fund, no_count, TODAY).verdict == "unknown"
+    assert evaluate(fund, two, TODAY).verdict == "eligible"
+
+
+def test_a_condition_without_its_notice_sentence_rejects_the_product() -> None:
+    entry = {
+        "id": "x-fund",
+        "name": "어떤자금",
+        "institution": "소상공인시장진흥공단",
+        "eligibility": "상시근로자 5인 미만 소상공인",
+        "needs": ["working_capital"],
+        "conditions": {"soho_only": True, "rep_age_max": 39},
+        "evidence": {"soho_only": "상시근로자 5인 미만 소상공인", "rep_age_max": "만 39세 이하"},
+    }
+    batch = CatalogCollector().parse(yaml.safe_dump({"products": [entry]}, allow_unicode=True).encode(), today=TODAY)
+    assert not batch.records and "rep_age_max" in batch.rejected[0].reason
