@@ -346,7 +346,7 @@ def verify_email(db: Engine, *, user_id: int, code: str, now: dt.datetime) -> bo
 def get_alert_preferences(db: Engine, *, user_id: int) -> AlertPrefs:
     """Return a user's alert preferences (the defaults when never set)."""
     with session_scope(db) as session:
-        return _prefs_view(session.get(AlertPreference, user_id))
+        return prefs_view(session.get(AlertPreference, user_id))
 
 
 def set_alert_preferences(db: Engine, *, user_id: int, now: dt.datetime | None = None, **fields: Any) -> AlertPrefs:
@@ -363,7 +363,7 @@ def set_alert_preferences(db: Engine, *, user_id: int, now: dt.datetime | None =
         pref.updated_at = now or dt.datetime.now(dt.UTC)
         session.add(pref)
         session.flush()
-        return _prefs_view(pref)
+        return prefs_view(pref)
 
 
 # --- saved programs and feedback ------------------------------------------------------------------
@@ -521,7 +521,8 @@ def _view(session: Session, user: User) -> UserView:
     )
 
 
-def _prefs_view(pref: AlertPreference | None) -> AlertPrefs:
+def prefs_view(pref: AlertPreference | None) -> AlertPrefs:
+    """Return a stored preference row as the plain view (the defaults when there is none)."""
     if pref is None:
         return AlertPrefs()
     return AlertPrefs(

@@ -11,25 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Alert, AlertPreference, Contact, Delivery, Program, User
 from db.session import session_scope
 from engine.alerts.quiet import next_hour, parse_quiet, release_time
-from engine.domain import Eligibility, Funding, Window
+from engine.domain import Eligibility, Funding, Profile, Window
 from engine.links import plain_title, safe_link
 from engine.matching import Candidate
 from engine.matching.ranking import recommend
 from engine.settings import AlertSettings
-from engine.users import profile_of
+from engine.users import AlertPrefs, prefs_view, profile_of
 
-USERS_PER_BATCH = 200
+USERS_PER_BATCH = 500
 MAX_ITEMS = 20  # per message; a longer digest says how many more
+DEFAULT_PREFS = AlertPrefs()
+_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+_ALERTS = Alert.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -75,44 +79,72 @@ def fill_outbox(db: Engine, *, now: dt.datetime, as_of: dt.date, settings: Alert
                 .order_by(col(Alert.id))
             ):
                 alerts[alert.user_id].append(alert)
+            batch = _Batch.load(session, user_ids)
             for user_id, pending in alerts.items():
-                report.deliveries += _fill_user(session, user_id, pending, run)
-                for alert in pending:
-                    alert.queued_at = now
-                    session.add(alert)
-                report.alerts += len(pending)
+                _fill_user(session, batch, user_id, pending, run)
+            if batch.rows:
+                session.execute(sa.insert(_DELIVERIES), batch.rows)
+            alert_ids = [a.id for pending in alerts.values() for a in pending]
+            session.execute(
+                sa.update(_ALERTS).where(_ALERTS.c.id.in_(alert_ids)).values(queued_at=now),
+                execution_options={"synchronize_session": False},
+            )
+            report.deliveries += len(batch.rows) + batch.merged
+            report.alerts += len(alert_ids)
 
 
-def _fill_user(session: Session, user_id: int, alerts: list[Alert], run: _Run) -> int:
+@dataclass
+class _Batch:
+    """One batch of users, loaded in three queries, and the delivery rows to insert for them."""
+
+    users: dict[int, User]
+    prefs: dict[int, AlertPrefs]
+    contacts: dict[int, list[Contact]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    merged: int = 0
+
+    @classmethod
+    def load(cls, session: Session, user_ids: list[int]) -> _Batch:
+        users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids))) if u.id is not None}
+        prefs = {
+            p.user_id: prefs_view(p)
+            for p in session.exec(select(AlertPreference).where(col(AlertPreference.user_id).in_(user_ids)))
+        }
+        contacts: dict[int, list[Contact]] = defaultdict(list)
+        for contact in session.exec(
+            select(Contact)
+            .where(col(Contact.user_id).in_(user_ids), col(Contact.verified).is_(True))
+            .order_by(col(Contact.id))
+        ):
+            contacts[contact.user_id].append(contact)
+        return cls(users=users, prefs=prefs, contacts=contacts)
+
+
+def _fill_user(session: Session, batch: _Batch, user_id: int, alerts: list[Alert], run: _Run) -> None:
     now, tz = run.now, run.tz
-    user = session.get(User, user_id)
-    pref = session.get(AlertPreference, user_id) or AlertPreference(user_id=user_id)
+    user = batch.users.get(user_id)
+    pref = batch.prefs.get(user_id, DEFAULT_PREFS)
     if user is None or user.state != "active" or not pref.enabled:
-        return 0
-    contacts = [
-        c
-        for c in session.exec(select(Contact).where(Contact.user_id == user_id, col(Contact.verified).is_(True)))
-        if pref.channels is None or c.channel in pref.channels
-    ]
+        return
+    contacts = [c for c in batch.contacts.get(user_id, []) if pref.channels is None or c.channel in pref.channels]
     if not contacts:
-        return 0
-    items = [_item(session, user, alert, run.as_of, run.candidates) for alert in alerts]
+        return
+    profile = profile_of(user)
+    items = [_item(session, profile, alert, run.as_of, run.candidates) for alert in alerts]
     quiet = parse_quiet(pref.quiet_hours if pref.quiet_hours is not None else run.settings.quiet_hours)
     not_before = max([now, *(_not_before(alert) for alert in alerts)])
-    added = 0
     for contact in contacts:
         if pref.mode == "digest":
-            added += _add_to_digest(session, contact, items, run, hour=pref.digest_hour, quiet=quiet)
+            batch.merged += _add_to_digest(session, contact, items, run, hour=pref.digest_hour, quiet=quiet)
             continue
         kind = "alert" if len(items) == 1 else "batch"
         if all(i["alert_kind"].startswith("reminder") for i in items):
             kind = "reminder"
+        # The alerts are marked queued in this transaction, so a key made of their ids is new.
         ids = ",".join(str(a.id) for a in alerts)
         key = f"alerts:{hashlib.sha1(ids.encode()).hexdigest()[:20]}"
         payload = {"kind": kind, "items": items[:MAX_ITEMS], "more": max(len(items) - MAX_ITEMS, 0)}
-        available = release_time(not_before, quiet, tz)
-        added += _add(session, contact, kind, key, payload, available=available, now=now)
-    return added
+        batch.rows.append(_row(contact, kind, key, payload, available=release_time(not_before, quiet, tz), now=now))
 
 
 def _add_to_digest(
@@ -136,7 +168,10 @@ def _add_to_digest(
         ).first()
         if existing is None:
             payload = {"kind": "digest", "items": items[:MAX_ITEMS], "more": max(len(items) - MAX_ITEMS, 0)}
-            return _add(session, contact, "digest", key, payload, available=release_time(at, quiet, tz), now=now)
+            row = _row(contact, "digest", key, payload, available=release_time(at, quiet, tz), now=now)
+            session.add(Delivery(**row))
+            session.flush()  # a second channel or a later user in this batch finds it
+            return 1
         if existing.status == "pending" and existing.lease_owner is None:
             old = list(existing.payload.get("items", []))
             merged = old + items
@@ -147,37 +182,21 @@ def _add_to_digest(
     return 0
 
 
-def _add(
-    session: Session,
-    contact: Contact,
-    kind: str,
-    key: str,
-    payload: dict[str, Any],
-    *,
-    available: dt.datetime,
-    now: dt.datetime,
-) -> int:
-    user_id = contact.user_id
-    exists = session.exec(
-        select(Delivery.id).where(
-            Delivery.user_id == user_id, Delivery.channel == contact.channel, Delivery.dedupe_key == key
-        )
-    ).first()
-    if exists is not None:
-        return 0
-    session.add(
-        Delivery(
-            user_id=user_id,
-            channel=contact.channel,
-            address=contact.address,
-            kind=kind,
-            dedupe_key=key,
-            payload=payload,
-            available_at=available,
-            created_at=now,
-        )
-    )
-    return 1
+def _row(
+    contact: Contact, kind: str, key: str, payload: dict[str, Any], *, available: dt.datetime, now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "user_id": contact.user_id,
+        "channel": contact.channel,
+        "address": contact.address,
+        "kind": kind,
+        "dedupe_key": key,
+        "payload": payload,
+        "status": "pending",
+        "available_at": available,
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
 def _not_before(alert: Alert) -> dt.datetime:
@@ -186,7 +205,7 @@ def _not_before(alert: Alert) -> dt.datetime:
 
 
 def _item(
-    session: Session, user: User, alert: Alert, as_of: dt.date, candidates: dict[str, Candidate | None]
+    session: Session, profile: Profile | None, alert: Alert, as_of: dt.date, candidates: dict[str, Candidate | None]
 ) -> dict[str, Any]:
     """Return what a message says about one alert: the program, the verdict, the score and the why."""
     detail = alert.detail
@@ -203,7 +222,7 @@ def _item(
     }
     if alert.program_key not in candidates:
         candidates[alert.program_key] = _candidate(session.get(Program, alert.program_key))
-    candidate, profile = candidates[alert.program_key], profile_of(user)
+    candidate = candidates[alert.program_key]
     if candidate is not None and profile is not None:
         found = recommend(profile, [candidate], as_of=as_of, top=1, include_ineligible=True)
         if found:

@@ -28,7 +28,7 @@ def add_program(
         "external_id": key.split(":")[1],
         "title": "소상공인 경영안정자금",
         "organization": "소상공인시장진흥공단",
-        "url": f"https://example.org/{key.split(':')[1]}",
+        "url": f"https://www.bizinfo.go.kr/p/{key.split(':')[1]}",
         "window_kind": "dated",
         "window_start": dt.date(2026, 11, 20),
         "window_end": dt.date(2026, 12, 31),

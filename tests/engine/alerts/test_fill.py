@@ -44,7 +44,7 @@ def test_immediate_user_gets_one_message_per_program_and_one_batch_for_several(
     shape = [(d.channel, d.kind, len(d.payload["items"])) for d in _deliveries(engine)]
     assert shape == [("telegram", "alert", 1), ("email", "alert", 1), ("telegram", "batch", 2), ("email", "batch", 2)]
     item = _deliveries(engine)[0].payload["items"][0]
-    assert item["title"] == "소상공인 경영안정자금" and item["url"] == "https://example.org/A"
+    assert item["title"] == "소상공인 경영안정자금" and item["url"] == "https://www.bizinfo.go.kr/p/A"
     assert item["score"] > 0 and item["why"]
 
 
