@@ -75,7 +75,7 @@ def prepare_users(engine: sa.Engine) -> None:
 
 
 def match_and_enqueue(engine: sa.Engine) -> tuple[float, float, int, int]:
-    """Store one new program and time the match job and the outbox fill; return (match s, fill s, alerts, deliveries)."""
+    """Store one new program; time the match job and the outbox fill: (match s, fill s, alerts, deliveries)."""
     now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
     with engine.begin() as conn:
         conn.execute(sa.insert(Program.__table__), [PROGRAM | {"first_seen": now, "last_seen": now, "updated_at": now}])  # type: ignore[attr-defined]
