@@ -12,12 +12,19 @@ import pytest
 from aiolimiter import AsyncLimiter
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, Program, Source
 from engine.collect import collect_source
 from engine.collectors.kstartup import KStartupCollector
-from engine.errors import SourceAuthError, SourceCircuitOpen, SourceUnavailable, UnknownSource
+from engine.errors import (
+    InvalidInput,
+    SourceAuthError,
+    SourceCircuitOpen,
+    SourceFormatError,
+    SourceUnavailable,
+    UnknownSource,
+)
 from engine.settings import Settings, SourceKeys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -177,3 +184,56 @@ async def test_collect_source_without_a_key_fails_as_auth_without_calling(engine
 async def test_collect_source_refuses_an_unknown_source(engine, settings) -> None:
     with pytest.raises(UnknownSource):
         await collect_source(name="nope", settings=settings, engine=engine)
+
+
+@pytest.mark.asyncio
+async def test_collect_source_run_has_a_finish_time_after_its_start(engine, settings, registry) -> None:
+    client, _ = client_for(dev_page())
+    await run(engine, settings, registry, client)
+    with Session(engine) as session:
+        (run_row,) = session.exec(select(CollectionRun)).all()
+    assert run_row.finished_at is not None and run_row.finished_at > run_row.started_at
+
+
+class Crashing(KStartupCollector):
+    """A collection that dies midway, as a killed process would (the run row must already be there)."""
+
+    async def collect(self, http, keys):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+
+@pytest.mark.asyncio
+async def test_a_killed_collection_leaves_a_run_that_the_next_run_marks_abandoned(engine, settings, registry) -> None:
+    client, _ = client_for(dev_page())
+    killed_at = NOW - dt.timedelta(hours=3)
+    with pytest.raises(KeyboardInterrupt):
+        await run(engine, settings, registry, client, now=killed_at, collector=Crashing(open_only=False))
+    with Session(engine) as session:
+        (left,) = session.exec(select(CollectionRun)).all()
+    assert left.status == "running" and left.started_at == killed_at
+    await run(engine, settings, registry, client)
+    with Session(engine) as session:
+        statuses = [r.status for r in session.exec(select(CollectionRun).order_by(col(CollectionRun.id)))]
+    assert statuses == ["abandoned", "ok"]
+
+
+@pytest.mark.asyncio
+async def test_a_recent_running_run_of_another_process_is_not_marked_abandoned(engine, settings, registry) -> None:
+    client, _ = client_for(dev_page())
+    with pytest.raises(KeyboardInterrupt):
+        await run(engine, settings, registry, client, now=NOW, collector=Crashing(open_only=False))
+    await run(engine, settings, registry, client, now=NOW + dt.timedelta(minutes=5))
+    with Session(engine) as session:
+        statuses = [r.status for r in session.exec(select(CollectionRun).order_by(col(CollectionRun.id)))]
+    assert statuses == ["running", "ok"]
+
+
+@pytest.mark.asyncio
+async def test_a_malformed_live_answer_is_a_failed_run_not_bad_input(engine, settings, registry) -> None:
+    client, _ = client_for(httpx.Response(200, content=b'{"data": [{"pbanc_sn": 1'))
+    with pytest.raises(SourceFormatError) as raised:
+        await run(engine, settings, registry, client)
+    assert not isinstance(raised.value, InvalidInput)  # the CLI's exit code 1, not 2
+    with Session(engine) as session:
+        (run_row,) = session.exec(select(CollectionRun)).all()
+    assert (run_row.status, run_row.error_class) == ("failed", "SourceFormatError")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
-from engine.dedup import canonical_key, rounds, same_program, title_similarity
+from engine.dedup import GroupIndex, canonical_key, numbers, rounds, same_program, title_similarity
 from engine.domain import Window
 
 OCT = Window(kind="dated", start=dt.date(2026, 10, 6), end=dt.date(2026, 10, 30))
@@ -58,3 +59,47 @@ def test_reordered_title_words_still_merge_but_other_regions_do_not() -> None:
     assert same_program("2026년 청년 창업자 초기 사업화 지원사업", window, "청년 초기창업 사업화 참여기업 모집", window)
     assert not same_program("[서울] 청년 창업 지원", window, "[부산] 청년 창업 지원", window)
     assert title_places("2026 대구·경북 지역혁신 R&D") == {"27", "47"}
+
+
+def test_titles_that_differ_only_by_a_number_stay_apart() -> None:
+    assert numbers("청년 창업 지원 공고 2") == frozenset({"2"})
+    assert not same_program("청년 창업 지원 공고 1", OCT, "청년 창업 지원 공고 2", OCT)
+    assert not same_program("2026년 스마트상점 1차 모집", OCT, "2026년 스마트상점 2차 모집", OCT)
+    assert same_program("2026년 청년 창업 지원 공고", OCT, "[전국] 2026년 청년 창업 지원", OCT)  # years are no numbers
+
+
+def test_one_source_with_two_ids_is_two_programs_unless_one_replaces_the_other() -> None:
+    index = GroupIndex([])
+    assert index.assign(key="bizinfo:1", title="청년 창업 지원사업 공고", window=OCT) == "bizinfo:1"
+    assert index.assign(key="bizinfo:2", title="청년 창업 지원사업 공고", window=OCT) == "bizinfo:2"
+    assert index.assign(key="kstartup:9", title="청년 창업 지원사업", window=OCT) == "bizinfo:1"  # cross-posted
+    replaced = index.assign(key="bizinfo:3", title="청년 창업 지원사업 재공고", window=OCT)
+    assert replaced == "bizinfo:1"
+    said = index.assign(key="bizinfo:4", title="청년 창업 지원사업 공고", window=OCT, text="기존 공고를 대체합니다.")
+    assert said == "bizinfo:1"
+
+
+def test_the_undated_index_finds_the_same_groups_as_comparing_every_pair() -> None:
+    rng = random.Random(11)
+    words = "소상공인 청년 창업 재도전 특별 자금 융자 스마트 상점 수출 바우처 판로 컨설팅 교육 기술 보증".split()
+    titles = [" ".join(rng.sample(words, rng.randint(2, 5))) for _ in range(150)]
+    titles += [t + " 안내" for t in titles[:40]] + ["[공고] " + t for t in titles[40:70]]
+    always = Window(kind="always")
+    index = GroupIndex([])
+    groups: dict[str, str] = {}
+    seen: list[tuple[str, str]] = []
+    for i, title in enumerate(titles):
+        key = f"src{i % 3}:{i}"
+        expected = key
+        for other, other_title in seen:  # the reference: every earlier program, in order
+            other_group = groups[other]
+            if other.split(":")[0] == key.split(":", maxsplit=1)[0]:
+                continue
+            if same_program(title, always, other_title, always):
+                expected = other_group
+                break
+        groups_got = index.assign(key=key, title=title, window=always)
+        assert groups_got == expected, title
+        groups[key] = groups_got
+        seen.append((key, title))
+    assert sum(key != group for key, group in groups.items()) >= 20  # the look-alikes did meet
