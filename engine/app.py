@@ -169,7 +169,7 @@ class Aegis:
 def load_settings() -> Settings:
     """Read the settings from the environment and `.env`; an invalid value is bad input, in one line."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         env_name = "AEGIS_" + "__".join(str(p).upper() for p in first["loc"])
@@ -181,6 +181,11 @@ def load_settings() -> Settings:
         raise InvalidInput(
             f"configuration error: {exc}", user_message="설정값(AEGIS_* 환경 변수, .env)을 확인해 주세요."
         ) from exc
+    if settings.vault.url:  # secrets the environment left unset come from Vault (engine/ops/vault.py)
+        from engine.ops.vault import apply_vault
+
+        settings = apply_vault(settings)
+    return settings
 
 
 def build_core(settings: Settings | None = None) -> Aegis:
