@@ -37,6 +37,11 @@ class Candidate:
         """Return the compiled eligibility checks (built on first use; the eligibility must not change after)."""
         return compile_checks(self.eligibility)
 
+    @cached_property
+    def condition_count(self) -> int:
+        """Return how many conditions the program states (cached: ranking reads it for every candidate)."""
+        return len(self.eligibility.condition_keys())
+
     def __getstate__(self) -> dict[str, Any]:
         # The compiled checks are closures: leave them out so candidates pickle (caches, processes).
         return {k: v for k, v in self.__dict__.items() if k != "checks"}

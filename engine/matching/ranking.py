@@ -135,7 +135,7 @@ def recommend(
         regions = cand.eligibility.regions
         if regions and profile.region in regions:
             score += W_LOCAL
-        score += W_TARGETED * min(len(cand.eligibility.condition_keys()), TARGETED_CAP) / TARGETED_CAP
+        score += W_TARGETED * min(cand.condition_count, TARGETED_CAP) / TARGETED_CAP
         rows.append((-score, cand.window.end or dt.date.max, cand.program_id, cand, status, shared))
     best_bm25 = max((bm25.get(row[2], 0.0) for row in rows), default=0.0) if bm25 else 0.0
     if best_bm25 > 0:  # normalised within this output, so the best description match gets the full weight

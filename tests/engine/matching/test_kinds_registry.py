@@ -55,3 +55,11 @@ def test_every_kind_decides_words_labels_and_filters_its_sample() -> None:
 def test_kinds_are_looked_up_by_their_field_name() -> None:
     assert KIND_BY_KEY["soho_only"].profile_field == "employees"
     assert all(KIND_BY_KEY[kind.key] is kind for kind in KINDS)
+
+
+def test_eligibility_stored_before_the_newer_kinds_still_loads_and_round_trips() -> None:
+    old = Eligibility.model_validate_json('{"regions": ["11"], "soho_only": true, "evidence": {"regions": "서울"}}')
+    assert old.traits_any is None and old.unknowable is None
+    assert old.condition_keys() == ["regions", "soho_only"]
+    new = Eligibility(traits_any=["innobiz", "메인비즈"], unknowable=["세대주"])
+    assert Eligibility.model_validate_json(new.model_dump_json()) == new
