@@ -6,9 +6,10 @@ source's structured conditions and its text are read in one place, once.
 
 from __future__ import annotations
 
-from engine.domain import Eligibility, ProgramRecord
+from engine.domain import ProgramRecord
 from engine.eligibility import extract_eligibility, infer_needs
 from engine.eligibility.extract import merge
+from engine.eligibility.structured import merge_structured
 
 
 def extract_record(record: ProgramRecord) -> ProgramRecord:
@@ -30,10 +31,13 @@ def extract_record(record: ProgramRecord) -> ProgramRecord:
         exclusions=pending.exclusions,
         region_hint=pending.region_hint,
     )
-    base: Eligibility | None = record.eligibility if record.eligibility.condition_keys() else None
-    if base is not None and pending.structured_fills_gaps:
-        base = _without(base, set(stated.condition_keys()) - {"regions"})
-    eligibility = merge(base, stated)
+    structured = record.eligibility if record.eligibility.condition_keys() else None
+    if structured is None:
+        eligibility = stated
+    elif pending.structured_fills_gaps:
+        eligibility = merge_structured(stated, structured)  # coarse bands fill only what the text leaves unsaid
+    else:
+        eligibility = merge(structured, stated)
     needs = infer_needs(
         title=record.title,
         text=f"{record.summary}\n{record.body}",
@@ -43,12 +47,3 @@ def extract_record(record: ProgramRecord) -> ProgramRecord:
     )
     update = {"eligibility": eligibility, "regions": eligibility.regions, "needs": needs, "pending": None}
     return record.model_copy(update=update)
-
-
-def _without(eligibility: Eligibility, keys: set[str]) -> Eligibility:
-    """Return the conditions with the kinds `keys` unstated (and their evidence dropped)."""
-    data = eligibility.model_dump()
-    for key in keys:
-        data[key] = False if key == "soho_only" else None
-        data["evidence"].pop(key, None)
-    return Eligibility.model_validate(data)
