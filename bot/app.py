@@ -205,4 +205,14 @@ def run_bot(core: Aegis) -> int:
                 loop.add_signal_handler(sig, stop.set)
         return await serve(core, stop)
 
-    return asyncio.run(main())
+    stop_metrics = None
+    if core.settings.telegram.metrics_port is not None:  # the bot's own /metrics (engine/telemetry.py)
+        from engine.telemetry import register_outbox_metrics, start_metrics_server
+
+        register_outbox_metrics(core.db)
+        stop_metrics = start_metrics_server(core.settings.metrics.host, core.settings.telegram.metrics_port)
+    try:
+        return asyncio.run(main())
+    finally:
+        if stop_metrics is not None:
+            stop_metrics()
