@@ -76,3 +76,33 @@ def test_four_workers_send_every_delivery_once_despite_a_sigkill(postgres_url: s
     assert all(first_sender[i] == "w0" for i in repeated)
     assert max(sends.values()) <= 2
     db.dispose()
+
+
+@pytest.mark.postgres
+def test_match_fill_and_claim_on_postgres_queue_once(postgres_url: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from engine import users
+    from engine.alerts.fill import fill_outbox
+    from engine.alerts.match import match_changes
+    from engine.alerts.outbox import claim_due
+    from engine.domain import Profile
+    from engine.settings import AlertSettings
+    from tests.engine.alerts.conftest import AS_OF, T0, add_change, add_program
+
+    db = make_engine(postgres_url)
+    SQLModel.metadata.create_all(db)
+    for chat_id in (1, 2):
+        user = users.get_or_create_telegram_user(db, chat_id=chat_id, display_name=None, now=T0 - dt.timedelta(days=1))
+        profile = Profile.model_validate({"status": "operating", "region": "서울", "employees": 2})
+        users.save_profile(db, user_id=user.id, profile=profile, now=T0 - dt.timedelta(days=1))
+    add_change(db, add_program(db, eligibility={"regions": ["11"]}))
+    settings = AlertSettings(quiet_hours="off")
+    for _ in range(2):
+        match_changes(db, now=T0, as_of=AS_OF)
+        fill_outbox(db, now=T0, as_of=AS_OF, settings=settings, tz=ZoneInfo("Asia/Seoul"))
+    assert counts(db) == {"pending": 2}
+    first = claim_due(db, channel="telegram", worker="a", limit=1, now=T0, lease_s=60)
+    second = claim_due(db, channel="telegram", worker="b", limit=5, now=T0, lease_s=60)
+    assert len(first) == len(second) == 1 and first[0].id != second[0].id
+    db.dispose()
