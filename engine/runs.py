@@ -1,7 +1,8 @@
 """Collection runs and the job-request queue: what the dashboard shows and what the job runner drains.
 
 The dashboard (or CLI) queues long work as `JobRequest` rows; the leader job runner claims them one at a
-time, runs them and records the outcome. Pure DB functions; each owns its short transaction.
+time, runs them and records the outcome. Pure DB functions; each owns its short transaction (writers
+begin IMMEDIATE on SQLite, so they wait for the lock instead of failing on it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import CollectionRun, JobRequest
-from db.session import session_scope
+from db.session import session_scope, write_scope
 
 ABANDONED_AFTER = dt.timedelta(hours=2)  # longer than any collection: a run still "running" was killed
 
@@ -32,7 +33,7 @@ def request_job(
     engine: Engine, *, kind: str, args: dict[str, Any], requested_by: str | None = None, now: dt.datetime
 ) -> int:
     """Queue a job for the runner and return its id."""
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         job = JobRequest(kind=kind, args=args, requested_by=requested_by, created_at=now)
         session.add(job)
         session.flush()
@@ -43,7 +44,7 @@ def request_job(
 def claim_next_job(engine: Engine, *, now: dt.datetime) -> JobRequest | None:
     """Mark the oldest queued job running and return it; None when the queue is empty."""
     table = JobRequest.__table__  # type: ignore[attr-defined]
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         while True:
             job = session.exec(
                 select(JobRequest)
@@ -67,7 +68,7 @@ def claim_next_job(engine: Engine, *, now: dt.datetime) -> JobRequest | None:
 
 def finish_job(engine: Engine, *, job_id: int, ok: bool, result: dict[str, Any], now: dt.datetime) -> None:
     """Record a job's outcome: done with its result, or failed with the error."""
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         job = session.get(JobRequest, job_id)
         if job is None:
             return
