@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.common import run_page, table
 from engine.admin.labels import STATUS_LABELS, source_label
-from engine.admin.programs import ProgramFilters, browse_programs, program_detail
+from engine.admin.programs import ProgramFilters, browse_programs, program_choices, program_detail
 from engine.app import Aegis
 from engine.regions import SIDO, sido_short
 
@@ -17,11 +17,11 @@ SEARCH_TOP = 500  # search results considered before filtering and paging
 
 def _filters(sources: list[str], categories: list[str]) -> ProgramFilters:
     cols = st.columns(4)
-    picked_sources = cols[0].multiselect("출처", sources, format_func=source_label, key="f_source")
-    sido = cols[1].multiselect("시도", list(SIDO), format_func=sido_short, key="f_sido")
-    picked_categories = cols[2].multiselect("분야", categories, key="f_category")
+    picked_sources = cols[0].multiselect("출처", sources, format_func=source_label, key="f_source", placeholder="전체")
+    sido = cols[1].multiselect("시도", list(SIDO), format_func=sido_short, key="f_sido", placeholder="전체")
+    picked_categories = cols[2].multiselect("분야", categories, key="f_category", placeholder="전체")
     statuses = cols[3].multiselect(
-        "접수 상태", list(STATUS_LABELS), format_func=lambda s: STATUS_LABELS[s], key="f_status"
+        "접수 상태", list(STATUS_LABELS), format_func=lambda s: STATUS_LABELS[s], key="f_status", placeholder="전체"
     )
     use_range = st.checkbox("마감일 범위로 거르기", key="f_use_range")
     start = end = None
@@ -45,8 +45,7 @@ def render(core: Aegis) -> None:
     st.title("지원사업")
     today = core.today()
     query = st.text_input("검색 (봇과 같은 한국어 검색)", key="f_query", placeholder="예: 카페 창업 자금")
-    choices = browse_programs(core.db, today=today, page_size=1)
-    filters = _filters(choices.sources, choices.categories)
+    filters = _filters(*program_choices(core.db))
     ranked = None
     if query.strip():
         found = core.search(query=query.strip(), as_of=today, top=SEARCH_TOP)

@@ -41,7 +41,9 @@ def _form() -> dict[str, Any]:
     employees = cols[1].number_input("상시근로자 수", min_value=0, value=None, key="p_employees")
     revenue = cols[2].number_input("연 매출(원)", min_value=0, value=None, step=10_000_000, key="p_revenue")
     age = cols[3].number_input("대표자 나이", min_value=15, max_value=100, value=None, key="p_age")
-    needs = st.multiselect("필요한 지원", list(NEED_NAMES), format_func=NEED_NAMES.__getitem__, key="p_needs")
+    needs = st.multiselect(
+        "필요한 지원", list(NEED_NAMES), format_func=NEED_NAMES.__getitem__, key="p_needs", placeholder="선택하세요"
+    )
     if founded is not None:
         data["founded_on"] = founded.isoformat()
     for key, value in (("employees", employees), ("annual_revenue_krw", revenue), ("representative_age", age)):

@@ -49,7 +49,9 @@ def render(core: Aegis) -> None:
     failures = failed_deliveries(core.db, tz=core.tz)
     table(failures, empty="실패한 발송이 없습니다.", key="failures")
     if failures:
-        picked = st.multiselect("다시 보낼 발송", [f["id"] for f in failures], key="retry_ids")
+        picked = st.multiselect(
+            "다시 보낼 발송", [f["id"] for f in failures], key="retry_ids", placeholder="선택하세요"
+        )
         if st.button("선택한 발송 재시도", key="retry", disabled=not picked):
             n = retry_deliveries(core.db, ids=[int(i) for i in picked], actor=actor(), now=utcnow())
             st.success(f"{n}건을 다시 대기열에 넣었습니다.")

@@ -63,6 +63,14 @@ _LIST_COLUMNS = (
 )
 
 
+def program_choices(db: Engine) -> tuple[list[str], list[str]]:
+    """Return the sources and categories (분야) present, for the filters."""
+    with Session(db) as session:
+        sources = session.execute(sa.select(col(Program.source)).distinct()).scalars().all()
+        categories = session.execute(sa.select(col(Program.category)).distinct()).scalars().all()
+    return sorted(sources), sorted(c for c in categories if c)
+
+
 def _matches(row: Any, status: str, f: ProgramFilters) -> bool:
     if f.sources and row.source not in f.sources:
         return False
