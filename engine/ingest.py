@@ -36,7 +36,7 @@ from engine.program_rows import (
     window_passed,
 )
 from engine.runs import start_run
-from engine.snapshot import refresh_snapshot
+from engine.snapshot import publish_snapshot, refresh_snapshot
 from engine.text import tokenize_many
 from engine.writes import write_transaction
 
@@ -151,6 +151,7 @@ def ingest(
         return _finish(session, batch, records, report, run_id=run, now=now, elapsed_s=time.monotonic() - clock)
 
     report.closed = write_transaction(engine, finish)
+    publish_snapshot(engine, now=now)  # built outside the write transactions: no writer waits for it
     return report
 
 
@@ -163,6 +164,7 @@ def ingest_batch(session: Session, batch: Batch, *, now: dt.datetime, mode: str 
     report.add(_store(session, prepared.records, prepared, run_id=run_id, now=now))
     elapsed = time.monotonic() - clock
     report.closed = _finish(session, batch, prepared.records, report, run_id=run_id, now=now, elapsed_s=elapsed)
+    refresh_snapshot(session, now=now)  # the next process loads the catalogue instead of rebuilding it
     return report
 
 
@@ -256,7 +258,6 @@ def _finish(
         run.finished_at = now + dt.timedelta(seconds=elapsed_s)
         run.duration_ms = int(elapsed_s * 1000)
     session.flush()
-    refresh_snapshot(session, now=now)  # the next process loads the catalogue instead of rebuilding it
     return closed
 
 

@@ -168,6 +168,40 @@ def store_snapshot(session: Session, catalog: Catalog) -> None:
     session.flush()
 
 
+def _stored_covers(session: Session, stamp: str, today: dt.date) -> bool:
+    row = session.exec(
+        select(CatalogSnapshot.format, CatalogSnapshot.cutoff_from, CatalogSnapshot.cutoff_until).where(
+            CatalogSnapshot.stamp == stamp
+        )
+    ).first()
+    return row is not None and row[0] == FORMAT and _covers(_aware(row[1]), _aware(row[2]), cutoff_of(today))
+
+
+def publish_snapshot(engine: Engine, *, now: dt.datetime) -> bool:
+    """Build the catalogue as of today outside any write transaction, then store it in a short one.
+
+    For ingests that commit in chunks (`engine.ingest.ingest`): the build reads only, so other writers
+    never wait for it. Skipped when an equal snapshot is stored, or when the programs changed meanwhile
+    (the next ingest or the first reader stores that one). Return whether one was stored.
+    """
+    from engine.writes import write_transaction
+
+    today = now.astimezone(SEOUL).date()
+    with Session(engine) as session:
+        stamp = current_stamp(session)
+        if _stored_covers(session, stamp, today):
+            return False
+        catalog = build_catalog(session, as_of=today, stamp=stamp)
+
+    def store(session: Session) -> bool:
+        if current_stamp(session) != stamp:
+            return False
+        store_snapshot(session, catalog)
+        return True
+
+    return write_transaction(engine, store)
+
+
 def refresh_snapshot(session: Session, *, now: dt.datetime) -> bool:
     """Store the catalogue as of today (Asia/Seoul) unless an equal one is stored; return whether it was built.
 
@@ -177,12 +211,7 @@ def refresh_snapshot(session: Session, *, now: dt.datetime) -> bool:
     today = now.astimezone(SEOUL).date()
     session.flush()
     stamp = current_stamp(session)
-    row = session.exec(
-        select(CatalogSnapshot.format, CatalogSnapshot.cutoff_from, CatalogSnapshot.cutoff_until).where(
-            CatalogSnapshot.stamp == stamp
-        )
-    ).first()
-    if row is not None and row[0] == FORMAT and _covers(_aware(row[1]), _aware(row[2]), cutoff_of(today)):
+    if _stored_covers(session, stamp, today):
         return False
     store_snapshot(session, build_catalog(session, as_of=today, stamp=stamp))
     return True

@@ -119,3 +119,16 @@ def test_a_file_database_shares_the_snapshot_between_engines(tmp_path: Path) -> 
     reader = ProgramCatalog(make_engine(url))
     assert _ids(reader) == {"bizinfo:PBLN_1"}
     assert reader.loads == {"snapshot": 1}
+
+
+@pytest.mark.postgres
+def test_postgres_shares_the_snapshot_between_engines(postgres_url: str) -> None:
+    from db.migrate import upgrade
+
+    upgrade(postgres_url)
+    writer = Aegis(settings=Settings(_env_file=None), db=make_engine(postgres_url))
+    writer.import_payload(source="bizinfo", payload=_payload("PBLN_1", "PBLN_2"))
+    writer.import_payload(source="bizinfo", payload=_payload("PBLN_1", "PBLN_2"))  # unchanged: nothing to store
+    reader = ProgramCatalog(make_engine(postgres_url))
+    assert _ids(reader) == {"bizinfo:PBLN_1", "bizinfo:PBLN_2"}
+    assert reader.loads == {"snapshot": 1}
