@@ -75,19 +75,26 @@ def _item_alternative(text: str) -> str:
 def extract_alternatives(segments: list[Segment], found: Findings) -> None:
     """Record traits_any from clauses naming alternatives; withdraw the traits they had made required."""
     alternatives: list[str] = []
+    items: set[str] = set()  # lines of listed alternatives that name no trait
     evidence = ""
     for i, seg in enumerate(segments):
         if seg.excluded or seg.descriptive or _ALL_OF.search(seg.text):
             continue
         names = _joined(seg.text, _mentions(seg.text))
         if not names and _ANY_HEAD.search(seg.text):
-            names = _listed_items(segments[i + 1 :])
+            names, unnamed_lines = _listed_items(segments[i + 1 :])
+            items.update(unnamed_lines)
         if names:
             alternatives.extend(n for n in names if n not in alternatives)
             evidence = evidence or seg.line
     if not alternatives:
         return
     found.set("traits_any", alternatives, evidence)
+    for key, line in list(found.evidence.items()):
+        if line in items and key != "traits_any":
+            # One alternative among several ('2. 만 39세 이하 청년') is no requirement of its own.
+            found.values.pop(key, None)
+            del found.evidence[key]
     required = [t for t in found.values.get("traits_required", []) if t not in alternatives]
     if required:
         found.values["traits_required"] = required
@@ -96,10 +103,13 @@ def extract_alternatives(segments: list[Segment], found: Findings) -> None:
         found.evidence.pop("traits_required", None)
 
 
-def _listed_items(following: list[Segment]) -> list[str]:
-    """Return the alternatives of the items under an 'any one of the following' head (empty if no trait)."""
+def _listed_items(following: list[Segment]) -> tuple[list[str], list[str]]:
+    """Return the alternatives under an 'any one of the following' head and the lines of those naming no trait.
+
+    Both are empty when no item names a trait (then the list is left to the other extractors).
+    """
     names: list[str] = []
-    unnamed: list[str] = []
+    unnamed: list[Segment] = []
     for seg in following[:10]:
         if _TOP.match(seg.line) or not _ITEM.match(seg.line):
             break
@@ -107,7 +117,7 @@ def _listed_items(following: list[Segment]) -> list[str]:
         if mentions:
             names.extend(n for _, _, n in mentions if n not in names)
         else:
-            unnamed.append(_item_alternative(seg.text))
+            unnamed.append(seg)
     if not names:
-        return []
-    return names + unnamed
+        return [], []
+    return names + [_item_alternative(seg.text) for seg in unnamed], [seg.line for seg in unnamed]

@@ -94,3 +94,11 @@ def test_a_career_is_no_business_age() -> None:
 def test_obligations_after_selection_and_hires_careers_are_no_requirement() -> None:
     assert "unknowable" not in conditions("○ 선정 후 창업교육을 12시간 이수하여야 함")
     assert "unknowable" not in conditions("○ 경력 3년 이상 기술인력을 채용하는 중소기업")
+
+
+def test_a_listed_alternative_that_names_no_trait_is_no_requirement_of_its_own() -> None:
+    found = conditions(
+        "○ 다음 각 호의 어느 하나에 해당하는 자\n  1. 여성기업확인서를 보유한 기업\n  2. 대표자가 만 39세 이하인 기업"
+    )
+    assert found["traits_any"] == ["woman_owned", "대표자가 만 39세 이하인 기업"]
+    assert "rep_age_max" not in found and "traits_required" not in found
