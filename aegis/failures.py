@@ -6,6 +6,7 @@ Exit codes (shared/contracts/README.md): 2 bad input (usage, settings, files, pr
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import re
@@ -98,8 +99,13 @@ def _usage_error(exc: Any) -> int:
         hint = exc.param.get_error_hint() if exc.param is not None else "값"
         message = f"{hint.strip(chr(39))} 값이 올바르지 않습니다: {exc.message}"
     elif isinstance(exc, click_errors.UsageError) and exc.message.startswith("No such command"):
-        name = exc.message.removeprefix("No such command").strip(" '.")
+        quoted = re.match(r"No such command '(.*?)'", exc.message)
+        name = quoted.group(1) if quoted else exc.message
         message = f"알 수 없는 명령입니다: {name}"
+        known = ctx.command.list_commands(ctx) if ctx is not None and hasattr(ctx.command, "list_commands") else []
+        close = difflib.get_close_matches(name, known, n=1)
+        if close:
+            message += f" (혹시 {close[0]}?)"
     else:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     say(f"{message} ('{command} --help'로 사용법을 볼 수 있습니다)")
@@ -140,7 +146,10 @@ def _database_message(exc: BaseException) -> tuple[str, int] | None:
             FAILED_RUN,
         )
     if "unable to open database file" in text:
-        return f"데이터베이스 파일을 열 수 없습니다 ({url}): 폴더와 권한을 확인하세요", FAILED_RUN
+        return (
+            f"데이터베이스 파일을 열 수 없습니다 ({url}): 폴더·권한을 보세요 (`aegis db upgrade`가 폴더를 만듭니다)",
+            FAILED_RUN,
+        )
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
         return f"데이터베이스에 연결할 수 없습니다 ({url}): {reason}", FAILED_RUN
     return f"데이터베이스 오류 ({url}): {reason}", FAILED_RUN

@@ -27,6 +27,8 @@ def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
     ("argv", "said"),
     [
         (["nosuchcommand"], "알 수 없는 명령입니다: nosuchcommand"),
+        (["serach", "카페"], "알 수 없는 명령입니다: serach (혹시 search?)"),
+        (["sources", "enabel", "bizinfo"], "(혹시 enable?)"),
         (["recommend"], "--profile 옵션이 필요합니다"),
         (["search"], "검색어가 필요합니다"),
         (["ask"], "질문이 필요합니다"),
