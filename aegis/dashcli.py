@@ -1,4 +1,4 @@
-"""`aegis hash-password`, and the one-time dashboard password made when no login is configured.
+"""`aegis hash-password`, `aegis record-score`, and the one-time dashboard password made when no login is configured.
 
 `aegis dashboard` (and `aegis run`) call `prepare_login()` before starting Streamlit: with neither a
 password hash nor OIDC configured, a random password is printed once and only its hash reaches the child.
@@ -20,8 +20,20 @@ SECRETS_FILES = (Path(".streamlit") / "secrets.toml", Path.home() / ".streamlit"
 
 
 def register(app: typer.Typer) -> None:
-    """Add `aegis hash-password` to the CLI."""
+    """Add `aegis hash-password` and `aegis record-score` to the CLI."""
     app.command("hash-password", epilog="예:  echo '비밀번호' | aegis hash-password")(hash_password_cmd)
+    app.command("record-score", epilog="예:  make score | aegis record-score")(record_score_cmd)
+
+
+def record_score_cmd() -> None:
+    """`make score` 출력을 표준 입력으로 읽어 대시보드 개요의 품질 지표로 저장합니다 (data/quality.json)."""
+    import datetime as dt
+
+    from engine.admin.quality import parse_score_output, write_quality
+
+    score = parse_score_output(sys.stdin.read(), measured_at=dt.datetime.now(dt.UTC))
+    path = write_quality(score)
+    typer.echo(f"{len(score.figures)} figures recorded in {path}", err=True)
 
 
 def hash_password_cmd() -> None:
