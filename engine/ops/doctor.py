@@ -284,7 +284,9 @@ async def _smtp(settings: Settings) -> str:
 
     t0 = time.perf_counter()
     try:
-        greeting = await probe(settings.smtp)
+        greeting = await probe(
+            settings.smtp.model_copy(update={"timeout_s": min(settings.smtp.timeout_s, DOCTOR_TIMEOUT_S)})
+        )
     except AegisError as exc:
         kind = "로그인·발신 거부 (사용자·비밀번호(앱 비밀번호) 확인)" if "Auth" in type(exc).__name__ else "연결 실패"
         raise ProbeFailed(f"SMTP {settings.smtp.host}:{settings.smtp.port} {kind}: {exc}") from exc
