@@ -33,10 +33,6 @@ STATUS_NAMES: dict[str, str] = {
     "operating": "사업자등록을 한 사업자",
 }
 
-# A verdict and a window status as every front shows them (CLI, bot, dashboard), never the codes.
-VERDICT_NAMES: dict[str, str] = {"eligible": "자격 충족", "unknown": "확인 필요", "ineligible": "자격 미충족"}
-WINDOW_NAMES: dict[str, str] = {"open": "접수 중", "always": "상시 접수", "upcoming": "접수 예정", "closed": "마감"}
-
 # KSIC (한국표준산업분류) section letters.
 INDUSTRY_NAMES: dict[str, str] = {
     "A": "농업, 임업 및 어업",

@@ -210,13 +210,13 @@ def test_recommend_prints_verdicts_and_windows_as_words_not_codes(db_url: str, t
     path.write_text(json.dumps({"status": "operating", "region": "서울", "founded_on": "2022-01-01"}), "utf-8")
     assert run(["recommend", "--profile", str(path), "--as-of", "2026-11-01"]) == 0
     out = capsys.readouterr().out
-    assert "확인 필요 · 마감 2026-12-31" in out  # 소상공인 needs the head count, which this profile lacks
+    assert "서울특별시 · D-60\n❔ 확인 필요" in out  # the bot's card; 소상공인 needs the head count
     assert "[unknown]" not in out and "unknown" not in out
 
 
 def test_draft_profile_prints_region_and_industry_names(db_url: str, capsys) -> None:
     assert run(["draft-profile", "대구에서", "혼자", "온라인", "쇼핑몰을", "운영합니다"]) == 0
     out = capsys.readouterr().out
-    assert "사업장 소재지(시도): 대구광역시" in out
-    assert "업종: G 도매 및 소매업" in out
+    assert "- 지역: 대구광역시" in out
+    assert "- 업종: 도매 및 소매업" in out
     assert ": 27" not in out
