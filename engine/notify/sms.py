@@ -175,12 +175,26 @@ def _error(response: httpx.Response) -> ChannelError:
     code = response.status_code
     text = response.text[:200]
     if code in (401, 403):
-        return ChannelAuthError(f"SENS refused the credentials ({code})", channel=CHANNEL)
+        ncp = _ncp_error_code(response)  # API Gateway errorCode: 200 auth failed (keys or clock), 210 no permission
+        error = ChannelAuthError(f"SENS refused the credentials ({code}, errorCode {ncp or '-'})", channel=CHANNEL)
+        error.status, error.code = code, ncp  # type: ignore[attr-defined]  # read by `aegis doctor`
+        return error
     if code == 429 or code >= 500:
         retry = response.headers.get("Retry-After")
         after = float(retry) if retry and retry.isdigit() else None
         return ChannelUnavailable(f"SENS unavailable ({code})", channel=CHANNEL, retry_after=after)
     return ChannelRejected(f"SENS rejected the request ({code}): {text}", channel=CHANNEL)
+
+
+def _ncp_error_code(response: httpx.Response) -> str | None:
+    """Return the NCP API Gateway `errorCode` of an error body (`{"error": {"errorCode": "200", ...}}`)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    error = data.get("error") if isinstance(data, dict) else None
+    code = error.get("errorCode") if isinstance(error, dict) else None
+    return str(code) if code is not None else None
 
 
 def _messages_uri(settings: SensSettings) -> str:

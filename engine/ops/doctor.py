@@ -295,7 +295,7 @@ async def _smtp(settings: Settings) -> str:
 
 def _sens_configured(settings: Settings) -> bool:
     sens = settings.sens
-    return bool(sens.access_key and sens.secret_key and sens.service_id)
+    return bool(sens.access_key and sens.secret_key and sens.service_id and sens.from_number)
 
 
 async def _sens(settings: Settings, client: httpx.AsyncClient) -> str:

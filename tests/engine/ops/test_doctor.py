@@ -201,3 +201,30 @@ def test_doctor_command_exits_one_when_a_configured_integration_fails(
     assert "cli-marker-token" not in out
     [telegram] = json.loads(out)["checks"]
     assert telegram["name"] == "telegram" and telegram["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "cause"),
+    [(401, "200", "서버 시계(5분 이상 차이)"), (403, "210", "권한 없음")],
+)
+def test_sens_failures_name_the_gateway_code_and_its_cause(
+    clean_env: pytest.MonkeyPatch, fake_http: FakeHttp, status: int, code: str, cause: str
+) -> None:
+    env = {
+        "AEGIS_SENS__ACCESS_KEY": "sens-access-marker",
+        "AEGIS_SENS__SECRET_KEY": "sens-secret-marker",
+        "AEGIS_SENS__SERVICE_ID": "ncp:sms:kr:1:aegis",
+        "AEGIS_SENS__FROM_NUMBER": "0212345678",
+        "AEGIS_SENS__BASE_URL": fake_http.url,
+    }
+    error = {"error": {"errorCode": code, "message": "Authentication Failed", "details": "Invalid"}}
+    fake_http.on("/sms/v2/services/", status, error)
+    check = _checks(clean_env, {"sens"}, **env)["sens"]
+    assert not check.ok
+    assert f"코드 {code}" in check.detail and str(status) in check.detail and cause in check.detail
+    assert "marker" not in check.detail
+    [(_method, path, headers)] = fake_http.requests
+    assert path.startswith("/sms/v2/services/ncp:sms:kr:1:aegis/messages?requestId=")
+    assert headers["x-ncp-iam-access-key"] == "sens-access-marker" and headers["x-ncp-apigw-signature-v2"]
+    fake_http.on("/sms/v2/services/", 404, {"error": {"errorCode": "300", "message": "Not Found"}})
+    assert _checks(clean_env, {"sens"}, **env)["sens"].ok
