@@ -117,16 +117,20 @@ def overview(db: Engine, *, now: dt.datetime, tz: ZoneInfo, quality_file: Path |
 
 
 def _programs(session: Session, out: Overview, *, now: dt.datetime, today: dt.date) -> None:
-    rows = session.execute(
-        sa.select(
-            col(Program.source),
-            col(Program.window_kind),
-            col(Program.window_start),
-            col(Program.window_end),
-            col(Program.closed_at).is_not(None).label("closed"),
-            col(Program.first_seen),
+    rows = (
+        session.connection()
+        .execute(  # Core, not ORM, rows: 10,000 of them on a big catalogue
+            sa.select(
+                col(Program.source),
+                col(Program.window_kind),
+                col(Program.window_start),
+                col(Program.window_end),
+                col(Program.closed_at).is_not(None).label("closed"),
+                col(Program.first_seen),
+            )
         )
-    ).all()
+        .all()
+    )
     counts: Counter[tuple[str, str]] = Counter()
     week_ago = now - dt.timedelta(days=7)
     for r in rows:

@@ -96,8 +96,8 @@ def browse_programs(
 ) -> ProgramPage:
     """Return one page of program rows; `ranked_keys` (search results, best first) restricts and orders them."""
     filters = filters or ProgramFilters()
-    with Session(db) as session:
-        rows = session.execute(sa.select(*_LIST_COLUMNS)).all()
+    with db.connect() as conn:  # Core, not ORM, rows: 10,000 of them on a big catalogue
+        rows = conn.execute(sa.select(*_LIST_COLUMNS)).all()
     sources = sorted({r.source for r in rows})
     categories = sorted({r.category for r in rows if r.category})
     kept: list[tuple[Any, str]] = []
@@ -113,7 +113,8 @@ def browse_programs(
         kept = sorted((item for item in kept if item[0].key in rank), key=lambda item: rank[item[0].key])
     else:
         order = {"open": 0, "upcoming": 1, "always": 2, "unknown": 3, "closed": 4}
-        kept.sort(key=lambda item: (order[item[1]], item[0].window_end or dt.date.max, item[0].key))
+        keys = {id(r): (order[status], r.window_end or dt.date.max, r.key) for r, status in kept}
+        kept.sort(key=lambda item: keys[id(item[0])])
     pages = max(1, -(-len(kept) // page_size))
     page = min(max(1, page), pages)
     chunk = kept[(page - 1) * page_size : page * page_size]
