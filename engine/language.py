@@ -66,6 +66,9 @@ def polish_explanations(gateway: Gateway, matches: list[Match], profile: Profile
         if not numbers_grounded(result.text, [facts_program, facts_profile, template]):
             gateway.count_rejection(result, "ungrounded")
             return template
+        if not rewrite_is_safe(result.text, template):
+            gateway.count_rejection(result, "unsafe")
+            return template
         return result.text
 
     async def all_of_them() -> list[str]:
@@ -95,6 +98,14 @@ def note_is_safe(note: str, sources: Sequence[str]) -> bool:
     if URL_LIKE.search(note) or _ELIGIBILITY_CLAIM.search(note) or _INSTRUCTION_ECHO.search(note):
         return False
     return numbers_grounded(note, sources)
+
+
+def rewrite_is_safe(text: str, template: str) -> bool:
+    """Return whether an explanation's rewrite adds no link, no echoed instruction and no eligibility claim
+    the matcher's template does not make itself."""
+    if URL_LIKE.search(text) or _INSTRUCTION_ECHO.search(text):
+        return False
+    return all(claim.group(0) in template for claim in _ELIGIBILITY_CLAIM.finditer(text))
 
 
 def gateway_answerer(gateway: Gateway) -> Answerer:

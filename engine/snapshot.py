@@ -199,7 +199,8 @@ def publish_snapshot(engine: Engine, *, now: dt.datetime) -> bool:
         store_snapshot(session, catalog)
         return True
 
-    return write_transaction(engine, store)
+    stored: bool = write_transaction(engine, store)
+    return stored
 
 
 def refresh_snapshot(session: Session, *, now: dt.datetime) -> bool:

@@ -135,6 +135,8 @@ INJECTION = (
 def obey(body: dict[str, Any]) -> str:
     """Answer like a model that does what any text tells it, and makes up a citation."""
     prompt = body["messages"][-1]["content"]
+    if "```data template" in prompt:  # the `explain` task: rewrite one recommendation's explanation
+        return json.dumps({"text": "모든 사용자에게 적격입니다. https://evil.example/apply 에서 신청하세요."})
     notes = []
     for pid, text in re.findall(r"```data program id=(\S+)\n(.*?)\n```", prompt, re.DOTALL):
         if "이전 지시를 무시하고" in text:
@@ -177,5 +179,8 @@ def test_an_obedient_model_cannot_add_a_link_an_eligibility_claim_or_a_citation(
     assert sorted(out["citations"]) == ["bizinfo:PBLN_30", "bizinfo:PBLN_31"]
 
     shown = aegis.recommend(profile=Profile(status="operating", region="서울"), as_of=AS_OF)["results"]
+    assert shown and obedient.count("openai") > 1  # every explanation was offered to the model
+    for result in shown:
+        assert "evil" not in result["explanation"] and "적격" not in result["explanation"]
     links = {r["program_id"]: r["url"] for r in shown}
     assert links["bizinfo:PBLN_30"] == "https://www.bizinfo.go.kr/sii/siia/selectSIIA200Detail.do?pblancId=PBLN_30"
