@@ -26,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="이지스(Aegis): 소상공인·창업자를 위한 정책자금·지원사업 추천. 명령마다 --help로 예시를 볼 수 있습니다.",
     epilog="예:  aegis db upgrade  ·  aegis demo load  ·  aegis search 카페 창업  ·  aegis recommend --profile p.json",
 )

@@ -76,7 +76,7 @@ def test_help_still_works_with_an_invalid_setting(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AEGIS_LOG_LEVEL", "verbose")
-    assert run(["search", "--help"]) == 0
+    assert run(["search", "-h"]) == 0
     assert "aegis search 카페 창업" in capsys.readouterr().out
 
 
