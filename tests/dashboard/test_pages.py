@@ -14,7 +14,7 @@ from dashboard.pages import PAGES
 from engine.app import Aegis
 from engine.overrides import audit_entries
 from engine.runs import recent_jobs
-from tests.dashboard.conftest import EXAMPLES
+from tests.dashboard.conftest import EXAMPLES, NOW
 
 PAGE_NAMES = [Path(p.file).stem for p in PAGES]
 TITLES = {Path(p.file).stem: p.title for p in PAGES}
@@ -159,3 +159,21 @@ def test_users_page_retries_a_dead_delivery(populated: Aegis, app: Callable[...,
     at.button(key="retry").click().run()
     assert not at.exception, at.exception
     assert "1건을 다시 대기열에 넣었습니다." in at.success[0].value
+
+
+def test_bot_preview_shows_the_dialogues_own_replies_and_presses_its_buttons(
+    populated: Aegis, app: Callable[..., AppTest]
+) -> None:
+    from engine.dialogue import Event, respond
+
+    at = app("preview")
+    expected = respond(
+        populated, conversation="preview:reference", event=Event(kind="command", text="/start", sender_id=1), now=NOW
+    )
+    texts = [t.value for t in at.text]
+    assert [r.text for r in expected] == texts[: len(expected)]
+    buttons = [b for b in at.button if b.key and b.key.startswith("btn_")]
+    assert buttons, "the first reply offers buttons"
+    buttons[0].click().run()
+    assert not at.exception, at.exception
+    assert len(at.session_state["preview_history"]) == 3  # first replies, the press, the answer
