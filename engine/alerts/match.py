@@ -102,8 +102,8 @@ def queue_reminders(db: Engine, *, now: dt.datetime, today: dt.date, hour: int, 
 
 def _alerts_for_change(session: Session, change: ProgramChange, as_of: dt.date) -> int:
     program = session.get(Program, change.program_key)
-    if program is None:
-        return 0
+    if program is None or (change.kind == "closed" and change.detail.get("reason") == "window passed"):
+        return 0  # a deadline simply passing is no news: savers had their D-1 reminder
     head = session.get(Program, program.group_id) or program
     window = Window(kind=head.window_kind, start=head.window_start, end=head.window_end, raw=head.window_raw)
     status = window_status(window, as_of)

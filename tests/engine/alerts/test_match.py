@@ -108,3 +108,13 @@ def test_reminders_follow_saved_deadlines_once(engine: Engine, make_user: Callab
         alert = s.exec(select(Alert)).one()
     assert (alert.kind, alert.program_key) == ("reminder_d3", soon)
     assert alert.detail["not_before"] == "2026-12-01T00:00:00+00:00"  # 09:00 KST
+
+
+def test_a_deadline_simply_passing_does_not_alert_savers(engine: Engine, make_user: Callable[..., int]) -> None:
+    key = add_program(engine)
+    saver = make_user()
+    users.save_program(engine, user_id=saver, program_key=key, now=T0)
+    with Session(engine) as s:
+        s.add(ProgramChange(program_key=key, kind="closed", fields=["window"], detail={"reason": "window passed"}))
+        s.commit()
+    assert match_changes(engine, now=T0, as_of=AS_OF).alerts == 0
