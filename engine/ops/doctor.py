@@ -132,6 +132,8 @@ def _database_sync(url: str) -> str:
 
     if url.startswith("sqlite") and ":memory:" not in url and url != "sqlite://" and not _sqlite_file(url).exists():
         raise ProbeFailed("데이터베이스 파일이 없습니다: `aegis db upgrade`로 만드세요")
+    if url.startswith("postgresql") and "connect_timeout" not in url:  # an unreachable host answers in 10 s
+        url = f"{url}{'&' if '?' in url else '?'}connect_timeout={int(DOCTOR_TIMEOUT_S)}"
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

@@ -228,3 +228,11 @@ def test_sens_failures_name_the_gateway_code_and_its_cause(
     assert headers["x-ncp-iam-access-key"] == "sens-access-marker" and headers["x-ncp-apigw-signature-v2"]
     fake_http.on("/sms/v2/services/", 404, {"error": {"errorCode": "300", "message": "Not Found"}})
     assert _checks(clean_env, {"sens"}, **env)["sens"].ok
+
+
+@pytest.mark.postgres
+def test_database_check_on_postgresql(postgres_url: str, clean_env: pytest.MonkeyPatch) -> None:
+    bad = _checks(clean_env, {"database"}, AEGIS_DATABASE_URL=postgres_url)["database"]
+    assert not bad.ok and "aegis db upgrade" in bad.detail
+    upgrade(postgres_url)
+    assert _checks(clean_env, {"database"}, AEGIS_DATABASE_URL=postgres_url)["database"].ok

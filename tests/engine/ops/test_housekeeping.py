@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -36,6 +37,19 @@ def _program(key: str, *, closed: dt.datetime | None, updated: dt.datetime) -> P
 
 
 def test_purge_removes_only_what_is_older_than_its_age(engine: Engine) -> None:
+    _purge_scenario(engine)
+
+
+@pytest.mark.postgres
+def test_purge_on_postgresql(postgres_url: str) -> None:
+    from db.migrate import upgrade
+    from db.session import make_engine
+
+    upgrade(postgres_url)
+    _purge_scenario(make_engine(postgres_url))
+
+
+def _purge_scenario(engine: Engine) -> None:
     with Session(engine) as session:
         session.add_all(
             [
