@@ -12,6 +12,7 @@ import re
 
 from engine.eligibility.common import Findings
 from engine.eligibility.segments import Segment
+from engine.eligibility.traits import NOT_TARGET
 
 # Loose mentions of a kind of applicant; only read inside clauses that name alternatives.
 MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -78,7 +79,7 @@ def extract_alternatives(segments: list[Segment], found: Findings) -> None:
     items: set[str] = set()  # lines of listed alternatives that name no trait
     evidence = ""
     for i, seg in enumerate(segments):
-        if seg.excluded or seg.descriptive or _ALL_OF.search(seg.text):
+        if seg.excluded or seg.descriptive or _ALL_OF.search(seg.text) or NOT_TARGET.search(seg.text):
             continue
         names = _joined(seg.text, _mentions(seg.text))
         if not names and _ANY_HEAD.search(seg.text):

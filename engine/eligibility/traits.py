@@ -78,13 +78,13 @@ TRAIT_PATTERNS: tuple[tuple[Trait, re.Pattern[str]], ...] = (
 )
 _PERMISSIVE = re.compile(r"[^\n,]{0,8}(?:경우|포함)|[^\n,]{0,6}도\s*(?:신청|지원|참여|참가|가능|해당)")
 # Clauses that only describe the program or its costs, where a trait word is no requirement.
-_NOT_TARGET = re.compile(r"최대\s*[\d,.]+\s*(?:억|천만|만)|%p|금리|보증료|이차보전율")
+NOT_TARGET = re.compile(r"최대\s*[\d,.]+\s*(?:억|천만|만)|%p|금리|보증료|이차보전율")
 
 
 def extract_traits(segments: list[Segment], found: Findings) -> None:
     """Record traits_required from clauses that state who may apply."""
     for seg in segments:
-        if seg.excluded or _NOT_TARGET.search(seg.text):
+        if seg.excluded or NOT_TARGET.search(seg.text):
             continue
         for trait, pattern in TRAIT_PATTERNS:
             m = pattern.search(seg.text)

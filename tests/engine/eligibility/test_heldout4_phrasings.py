@@ -102,3 +102,8 @@ def test_a_listed_alternative_that_names_no_trait_is_no_requirement_of_its_own()
     )
     assert found["traits_any"] == ["woman_owned", "대표자가 만 39세 이하인 기업"]
     assert "rep_age_max" not in found and "traits_required" not in found
+
+
+def test_alternatives_named_in_the_terms_of_support_are_no_target() -> None:
+    found = conditions("☞ 업체당 최대 5억원, 협약은행 대출금리에서 연 2.0%p 이차보전 (장애인기업·여성기업 2.5%p)")
+    assert "traits_any" not in found
