@@ -17,22 +17,32 @@ from pydantic import ValidationError
 from engine.domain import Profile
 from engine.errors import InvalidInput
 
+MAX_PAYLOAD_BYTES = 100 * 1024 * 1024  # a full 보조금24 dump is tens of MB; anything bigger is a mistake
 MAX_PROFILE_BYTES = 64 * 1024  # a real profile is well under 2 KB; anything bigger is not one
 MAX_JSON_DEPTH = 16  # a profile nests two levels; the bound keeps json.loads and jsonschema off deep recursion
 MAX_DETAIL_CHARS = 120  # the longest piece of a library's message that reaches the one-line error
 DEFAULT_ZONE = "Asia/Seoul"
 
 
-def read_payload(path: Path, *, max_bytes: int | None = None) -> bytes:
-    """Read a payload file; raise InvalidInput when it is missing, a folder, unreadable or over `max_bytes`."""
+def read_payload(path: Path, *, max_bytes: int = MAX_PAYLOAD_BYTES) -> bytes:
+    """Read a file of at most `max_bytes`; raise InvalidInput when it is missing, a folder, unreadable or bigger.
+
+    It reads no more than the bound, so a device or a pipe that never ends (`/dev/zero`) is refused too.
+    """
     if path.is_dir():
         raise InvalidInput(f"파일이 아니라 폴더입니다: {path}")
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise InvalidInput(f"파일이 너무 큽니다: {path} (최대 {max_bytes // 1024} KB)")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InvalidInput(f"파일을 읽을 수 없습니다: {path} ({exc.strerror or type(exc).__name__})") from exc
+    if len(data) > max_bytes:
+        raise InvalidInput(f"파일이 너무 큽니다: {path} (최대 {_size(max_bytes)})")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def json_depth(text: str) -> int:

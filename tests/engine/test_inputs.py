@@ -57,3 +57,8 @@ def test_parse_date_defaults_only_when_absent() -> None:
     assert parse_date("2026-10-15", default=default) == dt.date(2026, 10, 15)
     with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
         parse_date("", default=default)
+
+
+def test_read_payload_stops_at_the_bound_on_an_endless_device() -> None:
+    with pytest.raises(InvalidInput, match="너무 큽니다"):
+        read_payload(Path("/dev/zero"), max_bytes=4096)
