@@ -26,7 +26,7 @@ def test_override_changes_the_effective_setting_and_writes_an_audit_row(engine: 
 
 
 def test_invalid_override_is_refused_and_nothing_is_written(engine: Engine) -> None:
-    with pytest.raises(InvalidInput, match="llm.chain"):
+    with pytest.raises(InvalidInput, match=r"llm\.chain"):
         set_setting(engine, base=_base(), key="llm.chain", value=["openai", "nosuch"], actor="ops")
     assert audit_entries(engine) == []
 
