@@ -177,3 +177,31 @@ def test_import_of_a_deeply_nested_payload_is_bad_input(
     path.write_text('{"jsonArray": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     assert run(["import", "--source", "bizinfo", "--file", str(path)]) == 2
     assert "중첩" in _one_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "code"),
+    [
+        (["nosuchcommand"], {}, 2),
+        (["search"], {}, 2),
+        (["search", "카페"], {"AEGIS_LOG_LEVEL": "verbose"}, 2),
+        (["search", "카페"], {"AEGIS_DATABASE_URL": "postgresql+psycopg://a:b@127.0.0.1:1/x"}, 1),
+    ],
+)
+def test_the_installed_entry_point_prints_one_line_and_no_traceback(
+    tmp_path: Path, argv: list[str], env: dict[str, str], code: int
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AEGIS_")}
+    base["AEGIS_DATABASE_URL"] = f"sqlite:///{tmp_path}/aegis.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "aegis.cli", *argv], env=base | env, capture_output=True, timeout=120, check=False
+    )
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    assert "Traceback" not in err
+    [line] = err.strip().splitlines()
+    assert line.startswith("오류: ")
