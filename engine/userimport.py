@@ -20,6 +20,7 @@ from db.models import AlertPreference, User
 from db.session import session_scope
 from engine.domain import Profile
 from engine.errors import InvalidInput
+from engine.inputs import load_json
 from engine.users import (
     ImportReport,
     _apply_profile,
@@ -46,10 +47,7 @@ class ImportLine:
 
 def parse_line(text: str) -> ImportLine:
     """Validate one JSON line; raise InvalidInput saying what is wrong."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput(f"not JSON: {exc}") from exc
+    data = load_json(text.encode("utf-8"), what="이 줄")  # bounded nesting: a hostile line is one rejection
     if not isinstance(data, dict):
         raise InvalidInput("not a JSON object")
     return parse_record(data)

@@ -89,3 +89,15 @@ def test_malformed_as_of_is_bad_input(
 ) -> None:
     profile = json.dumps({"status": "operating", "region": "서울"})
     assert "YYYY-MM-DD" in _rejected(tmp_path, capsys, profile, "--as-of", as_of)
+
+
+def test_users_import_rejects_a_deeply_nested_line_and_keeps_the_rest(
+    migrated_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "users.jsonl"
+    good = json.dumps({"profile": {"status": "operating", "region": "서울"}, "email": "a@example.kr"})
+    path.write_text('{"profile": ' + "[" * 50_000 + "]" * 50_000 + "}\n" + good + "\n", encoding="utf-8")
+    assert run(["users", "import", "--file", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["new"], out["rejected"]) == (1, 1)
+    assert "중첩" in str(out["errors"][0]) and len(str(out["errors"][0])) < MAX_LINE
