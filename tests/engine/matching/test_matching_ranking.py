@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import random
-import statistics
-import time
 from typing import Any
 
 from engine.domain import AgeBound, Bound, Eligibility, Funding, Profile, Window
@@ -181,7 +179,8 @@ def synthetic_candidates(n: int, seed: int = 7) -> list[Candidate]:
     return out
 
 
-def test_recommend_over_5000_candidates_is_fast() -> None:
+def test_recommend_over_5000_candidates_returns_the_top_ten() -> None:
+    # Its speed is measured by bench/bench_recommend.py, not asserted here.
     candidates = synthetic_candidates(5000)
     index = SearchIndex.build([(c.program_id, c.tokens) for c in candidates])
     prof = profile(
@@ -191,13 +190,10 @@ def test_recommend_over_5000_candidates_is_fast() -> None:
         representative_age=35,
         description="단어1 단어2 자금",
     )
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        matches = recommend(prof, candidates, as_of=AS_OF, index=index)
-        timings.append(time.perf_counter() - start)
+    matches = recommend(prof, candidates, as_of=AS_OF, index=index)
     assert len(matches) == 10
-    assert statistics.median(timings) < 0.15  # ~15 ms measured; generous for slow CI machines
+    assert len({m.candidate.program_id for m in matches}) == 10
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 
 def test_candidates_pickle_after_their_checks_were_compiled() -> None:
