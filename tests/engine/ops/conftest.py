@@ -2,78 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import socketserver
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
-
-
-@dataclass
-class Reply:
-    """A scripted answer: status, body and content type."""
-
-    status: int = 200
-    body: bytes = b"{}"
-    content_type: str = "application/json"
-
-
-@dataclass
-class FakeHttp:
-    """Answers by path prefix (longest first) and records every request (method, path with query, headers)."""
-
-    routes: dict[str, Reply] = field(default_factory=dict)
-    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    url: str = ""
-
-    def on(self, prefix: str, status: int = 200, body: Any = None, *, raw: bytes | None = None) -> None:
-        """Script the answer of every path starting with `prefix`."""
-        if raw is not None:
-            content_type = "application/xml" if raw.lstrip().startswith(b"<") else "application/json"
-            self.routes[prefix] = Reply(status, raw, content_type)
-        else:
-            self.routes[prefix] = Reply(status, json.dumps(body if body is not None else {}).encode())
-
-    def answer(self, path: str) -> Reply:
-        for prefix in sorted(self.routes, key=len, reverse=True):
-            if path.startswith(prefix):
-                return self.routes[prefix]
-        return Reply(404, b'{"error": "no route"}')
-
-
-def _handler(fake: FakeHttp) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            fake.requests.append((self.command, self.path, dict(self.headers)))
-            reply = fake.answer(self.path)
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-
-        do_GET = do_POST = do_PUT = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    return Handler
+from ops_fakes import FakeHttp, SmtpHandler, http_handler
 
 
 @pytest.fixture
 def fake_http() -> Iterator[FakeHttp]:
     fake = FakeHttp()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), http_handler(fake))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -82,38 +24,10 @@ def fake_http() -> Iterator[FakeHttp]:
     server.server_close()
 
 
-class _SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for a probe: greeting, EHLO with AUTH, AUTH PLAIN accepted for one password."""
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 fake.smtp ESMTP\r\n")
-        while line := self.rfile.readline():
-            verb = line.split(b" ", 1)[0].strip().upper()
-            if verb in (b"EHLO", b"HELO"):
-                self.wfile.write(b"250-fake.smtp\r\n250 AUTH PLAIN LOGIN\r\n")
-            elif verb == b"AUTH":
-                ok = self.server.password.encode() in _b64(line.split()[-1])  # type: ignore[attr-defined]
-                self.wfile.write(b"235 ok\r\n" if ok else b"535 5.7.8 Authentication credentials invalid\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
-def _b64(data: bytes) -> bytes:
-    import base64
-
-    try:
-        return base64.b64decode(data)
-    except ValueError:
-        return b""
-
-
 @pytest.fixture
 def fake_smtp() -> Iterator[tuple[int, str]]:
     """A fake SMTP server on 127.0.0.1 accepting the password "right-password"; yields (port, password)."""
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SmtpHandler)
     server.daemon_threads = True
     server.password = "right-password"  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, FakeHttp
+from ops_fakes import SAMPLES, FakeHttp
 
 from aegis.cli import run
 from db.migrate import upgrade

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeHttp
+from ops_fakes import FakeHttp
 from sqlalchemy.engine import Engine
 
 from engine.app import Aegis, load_settings
