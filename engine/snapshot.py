@@ -108,6 +108,8 @@ def build_catalog(session: Session, *, as_of: dt.date, stamp: str | None = None)
     from engine.programs import load_candidates  # the collectors' registry loads only when rebuilding
 
     candidates = load_candidates(session, as_of=as_of)
+    for c in candidates:
+        _ = c.condition_count  # cached on the candidate, so it travels in the snapshot
     index = SearchIndex.build([(c.program_id, c.tokens) for c in candidates])
     return Catalog(stamp=stamp, candidates=candidates, index=index, cutoff_from=start, cutoff_until=until)
 
