@@ -35,12 +35,12 @@ class CollectionMetrics:
 
     def observe_call(self, service: str, status: str, seconds: float) -> None:
         """Count one HTTP attempt with its outcome (status code or error kind) and duration."""
-        self.calls.labels(service=service, status=status).inc()
-        self.call_duration.labels(service=service).observe(seconds)
+        self.calls.labels(service_name=service, status=status).inc()
+        self.call_duration.labels(service_name=service).observe(seconds)
 
     def mark(self, service: str, *, up: bool) -> bool:
         """Set the service's up/down gauge; return True when this changes what was known."""
-        self.service_up.labels(service=service).set(1 if up else 0)
+        self.service_up.labels(service_name=service).set(1 if up else 0)
         with self.lock:
             changed = (service in self.down) == up
             if up:
@@ -64,16 +64,18 @@ class CollectionMetrics:
 def _build(reg: CollectorRegistry) -> CollectionMetrics:
     """Build the collector metrics on one registry."""
     return CollectionMetrics(
-        calls=Counter("external_api_calls", "HTTP calls to public-data sources", ["service", "status"], registry=reg),
+        calls=Counter(
+            "external_api_calls", "HTTP calls to public-data sources", ["service_name", "status"], registry=reg
+        ),
         call_duration=Histogram(
             "external_api_duration_seconds",
             "Duration of one HTTP call to a source",
-            ["service"],
+            ["service_name"],
             buckets=CALL_BUCKETS,
             registry=reg,
         ),
         service_up=Gauge(
-            "external_service_status", "1 when the source answers, 0 when down", ["service"], registry=reg
+            "external_service_status", "1 when the source answers, 0 when down", ["service_name"], registry=reg
         ),
         records=Counter("data_collection_records", "Collected records by outcome", ["source", "status"], registry=reg),
         run_duration=Histogram(

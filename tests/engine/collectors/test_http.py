@@ -150,10 +150,10 @@ async def test_metrics_count_calls_status_and_breaker(make_http, serve, registry
     http = make_http("kstartup", handler)
     await http.get_bytes(URL)
     sample = registry.get_sample_value
-    assert sample("external_api_calls_total", {"service": "kstartup", "status": "500"}) == 1
-    assert sample("external_api_calls_total", {"service": "kstartup", "status": "200"}) == 1
-    assert sample("external_api_duration_seconds_count", {"service": "kstartup"}) == 2
-    assert sample("external_service_status", {"service": "kstartup"}) == 1
+    assert sample("external_api_calls_total", {"service_name": "kstartup", "status": "500"}) == 1
+    assert sample("external_api_calls_total", {"service_name": "kstartup", "status": "200"}) == 1
+    assert sample("external_api_duration_seconds_count", {"service_name": "kstartup"}) == 2
+    assert sample("external_service_status", {"service_name": "kstartup"}) == 1
 
 
 @pytest.mark.asyncio
