@@ -48,7 +48,38 @@ class Transition:
 async def current_checks(core: Aegis) -> list[Check]:
     """Run every configured integration's check; LLM providers come from the gateway's stored health."""
     checks = await run_checks(core.settings, only=None, skip_llm=True)
-    return checks + llm_checks(core)
+    return checks + llm_checks(core) + collection_checks(core.db)
+
+
+def collection_checks(db: Engine) -> list[Check]:
+    """Return `collect:<source>` per source from its last live run: down on a critical or format error.
+
+    A key the portal stopped accepting (auth) or a payload the parser no longer reads (format) will not
+    heal by retrying, so operators hear of it once; transient failures are the probes' and breakers' job.
+    """
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    from db.models import CollectionRun
+    from engine.ops.retry import category_of
+
+    latest = (
+        sa.select(sa.func.max(col(CollectionRun.id)))
+        .where(col(CollectionRun.mode) == "collect", col(CollectionRun.status) != "running")
+        .group_by(col(CollectionRun.source))
+    )
+    with session_scope(db) as session:
+        runs = session.exec(select(CollectionRun).where(col(CollectionRun.id).in_(latest))).all()
+        out = []
+        for run in runs:
+            category = category_of(run.error_class) if run.status == "failed" and run.error_class else None
+            if category in ("auth", "format"):
+                reason = " ".join((run.error_message or "").split())[:200]
+                detail = f"마지막 수집 실패 ({run.error_class}): {reason}".rstrip(": ")
+                out.append(Check(name=f"collect:{run.source}", ok=False, detail=detail))
+            else:
+                out.append(Check(name=f"collect:{run.source}", ok=True, detail=f"마지막 수집 {run.status}"))
+        return out
 
 
 def llm_checks(core: Aegis) -> list[Check]:

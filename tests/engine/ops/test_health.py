@@ -108,3 +108,26 @@ def test_operator_alert_renders_for_telegram_and_mail(engine: Engine, monkeypatc
     mail = render_email(by_channel["email"])
     assert mail.subject == "[이지스] 장애: bizinfo"
     assert "HTTP 503" in mail.text and "<br>" in mail.html
+
+
+def test_a_source_failing_on_its_key_or_format_alerts_once_and_recovers(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.models import CollectionRun
+    from engine.ops.health import collection_checks
+
+    core = _core(engine, monkeypatch)
+    with Session(engine) as session:
+        session.add(CollectionRun(source="kstartup", status="ok", started_at=T0))
+        session.add(CollectionRun(source="bizinfo", status="failed", error_class="SourceUnavailable", started_at=T0))
+        session.add(CollectionRun(source="gov24", status="failed", error_class="SourceFormatError", started_at=T0))
+        session.add(CollectionRun(source="gov24", mode="import", status="ok", started_at=T0))  # a file: not live
+        session.commit()
+    checks = {c.name: c for c in collection_checks(engine)}
+    assert checks["collect:kstartup"].ok and checks["collect:bizinfo"].ok  # transient: the probes' job
+    assert not checks["collect:gov24"].ok and "SourceFormatError" in checks["collect:gov24"].detail
+    integration_health(core, now=T0, registry=CollectorRegistry(), checks=list(checks.values()))
+    integration_health(
+        core, now=T0 + dt.timedelta(minutes=5), registry=CollectorRegistry(), checks=list(checks.values())
+    )
+    assert [d.payload["service"] for d in _deliveries(engine)] == ["collect:gov24", "collect:gov24"]  # two chats
