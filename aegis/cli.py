@@ -192,6 +192,7 @@ def search_cmd(
 ) -> None:
     """접수 중·상시·접수 예정 공고를 검색합니다."""
     from engine.inputs import parse_date
+    from engine.links import plain_title
 
     text = _words(query, what="검색어")
     core = _core()
@@ -200,9 +201,11 @@ def search_cmd(
         _print_json(out)
         return
     if not out["results"]:
-        typer.echo(f"'{text}'에 맞는 접수 중·예정 공고가 없습니다.")
+        typer.echo(f"'{text}'에 맞는 접수 중인 공고를 찾지 못했어요. 다른 말로 찾아보시겠어요?")
+        return
+    typer.echo(f"'{text}' 검색 결과예요.")
     for i, r in enumerate(out["results"], 1):
-        typer.echo(f"{i:>2}. {r['title']}  ({_source_label(r['program_id'].split(':', 1)[0])})")
+        typer.echo(f"{i}. {plain_title(r['title'])}  ({_source_label(r['program_id'].split(':', 1)[0])})")
 
 
 @app.command(
