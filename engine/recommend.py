@@ -70,7 +70,7 @@ def recommend(
 ) -> dict[str, Any]:
     """Return the contract's recommend output for a profile as of a date."""
     current = catalog.get(as_of)
-    spare = sum(1 for c in current.candidates if is_catalog(c))  # room for the products held back
+    spare = current.products  # room for the catalog products held back
     matches = matching.recommend(
         profile,
         current.candidates,

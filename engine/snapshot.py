@@ -16,7 +16,7 @@ import gc
 import hashlib
 import logging
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from db.models import CatalogSnapshot, Program
 from db.session import SQLITE_BUSY_TIMEOUT_MS
+from engine.catalog import CATALOG_SOURCE
 from engine.domain import AgeBound, Bound, Eligibility, Funding, Window
 from engine.matching import Candidate
 from engine.search import SearchIndex
@@ -58,6 +59,10 @@ class Catalog:
     index: SearchIndex
     cutoff_from: dt.datetime | None = None
     cutoff_until: dt.datetime | None = None
+    products: int = field(init=False, default=0)  # financial-catalog products among the candidates
+
+    def __post_init__(self) -> None:
+        self.products = sum(1 for c in self.candidates if c.program_id.partition(":")[0] == CATALOG_SOURCE)
 
     def covers(self, as_of: dt.date) -> bool:
         """Return whether the same programs are visible on `as_of` as when this was built."""
@@ -75,12 +80,17 @@ def cutoff_of(as_of: dt.date) -> dt.datetime:
 
 def current_stamp(session: Session) -> str:
     """Return the programs table's change stamp (index-only reads; `last_seen` deliberately left out)."""
-    query = select(
-        func.count(), func.max(Program.updated_at), func.count(col(Program.closed_at)), func.max(Program.closed_at)
+    # One scalar subquery per aggregate: SQLite answers each from an index, where one SELECT of four
+    # aggregates scans the whole table (90 ms on 5,000 programs against 0.4 ms).
+    aggregates = (
+        func.count(),
+        func.max(Program.updated_at),
+        func.count(col(Program.closed_at)),
+        func.max(Program.closed_at),
     )
-    count, updated, closed, last_closed = session.exec(query).one()
-    parts = (count, _iso(updated), closed, _iso(last_closed))
-    return "|".join(str(p) for p in parts)
+    query = sa.select(*(sa.select(a).select_from(Program).scalar_subquery() for a in aggregates))
+    count, updated, closed, last_closed = session.execute(query).one()
+    return "|".join(str(p) for p in (count, _iso(updated), closed, _iso(last_closed)))
 
 
 def _iso(value: Any) -> str:
