@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from aegis.failures import FAILED_RUN, describe, report_failure, say
-from engine.errors import InvalidInput, SourceError
+from engine.errors import AegisError, InvalidInput, SourceError
 from engine.matching.labels import particle
 
 if TYPE_CHECKING:
@@ -318,7 +318,7 @@ def _configure_logging(args: list[str]) -> None:
     configure_logging()  # redacting at WARNING until the settings load
     try:
         settings = load_settings()
-    except InvalidInput:
+    except AegisError:  # an invalid setting, or Vault unreachable: reported in one line, but help still works
         if args and not {"--help", "-h"} & set(args):
             raise
         return
