@@ -70,9 +70,9 @@ def build_application(
         .base_file_url(file_url_for(base_url))
         .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=core.settings.telegram.send_rate_per_s,
-                overall_time_period=1,
+            AIORateLimiter(  # one request per 1/rate s: evenly spaced, never a burst after a pause
+                overall_max_rate=1,
+                overall_time_period=1.0 / max(core.settings.telegram.send_rate_per_s, 0.1),
                 max_retries=RATE_LIMIT_RETRIES,
             )
         )

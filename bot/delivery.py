@@ -9,14 +9,13 @@ bot dead-letters its delivery and marks the user inactive.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
 import socket
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -43,62 +42,81 @@ def _seconds(value: int | float | dt.timedelta) -> float:
 
 @dataclass
 class AlertSender:
-    """Drains due Telegram deliveries in batches, one message per chat per `per_chat_interval_s`."""
+    """Drains due Telegram deliveries: a bounded pipeline of sends, paced overall and per chat.
+
+    The overall rate is the application's AIORateLimiter (evenly spaced at
+    `settings.telegram.send_rate_per_s`, retrying a RetryAfter); each chat gets at most one message
+    per `per_chat_interval_s`, and a chat waiting for its turn never holds up the others.
+    """
 
     core: Aegis
     bot: Bot
     worker: str = field(default_factory=worker_name)
-    batch: int = 60
+    max_inflight: int = 64
     idle_s: float = 1.0
     sent: int = 0
     failed: int = 0
     _next_at: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def per_chat_interval_s(self) -> float:
-        """Return the pause between two messages to one chat (settings.telegram.per_chat_interval_s)."""
-        return self.core.settings.telegram.per_chat_interval_s
+    _chat_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Drain until `stop` is set, waiting `idle_s` whenever nothing is due."""
-        while not stop.is_set():
-            try:
-                done = await self.drain_once()
-            except Exception:  # the sender loop must outlive a database blip; logged, retried
-                log.exception("alert sender: drain failed")
-                done = 0
-            if done == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.idle_s)
+        """Claim and send until `stop` is set; sends in flight are finished before returning."""
+        inflight: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                room = self.max_inflight - len(inflight)
+                rows = await self._claim(room) if room > 0 else []
+                for row in rows:
+                    task = asyncio.create_task(self._send_paced(row))
+                    inflight.add(task)
+                    task.add_done_callback(inflight.discard)
+                if rows and len(inflight) < self.max_inflight:
+                    continue  # more may be due: claim again at once
+                self._forget_idle_chats()
+                stopping = asyncio.ensure_future(stop.wait())
+                full = len(inflight) >= self.max_inflight
+                waits: set[asyncio.Future[Any]] = {stopping, *inflight} if full else {stopping}
+                await asyncio.wait(waits, timeout=self.idle_s, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+        finally:
+            if inflight:
+                await asyncio.gather(*inflight, return_exceptions=True)
 
-    async def drain_once(self) -> int:
-        """Claim one batch and send it; return how many deliveries were attempted."""
-        now = dt.datetime.now(dt.UTC)
-        rows = await asyncio.to_thread(
-            outbox.claim_due,
-            self.core.db,
-            channel="telegram",
-            worker=self.worker,
-            limit=self.batch,
-            now=now,
-            lease_s=self.core.settings.alerts.lease_s,
-        )
-        by_chat: dict[str, list[DeliveryView]] = defaultdict(list)
-        for row in rows:
-            by_chat[row.address or ""].append(row)
-        await asyncio.gather(*(self._send_chat(chat, items) for chat, items in by_chat.items()))
-        if len(self._next_at) > 10_000:  # forget chats whose pause is long over
-            cutoff = time.monotonic()
-            self._next_at = {c: t for c, t in self._next_at.items() if t > cutoff}
-        return len(rows)
+    async def _claim(self, limit: int) -> list[DeliveryView]:
+        try:
+            return await asyncio.to_thread(
+                outbox.claim_due,
+                self.core.db,
+                channel="telegram",
+                worker=self.worker,
+                limit=limit,
+                now=dt.datetime.now(dt.UTC),
+                lease_s=self.core.settings.alerts.lease_s,
+            )
+        except Exception:  # the sender must outlive a database blip; logged, claimed again later
+            log.exception("alert sender: claiming deliveries failed")
+            return []
 
-    async def _send_chat(self, chat: str, items: list[DeliveryView]) -> None:
-        for item in items:
+    async def _send_paced(self, item: DeliveryView) -> None:
+        chat = item.address or ""
+        lock = self._chat_locks.setdefault(chat, asyncio.Lock())
+        async with lock:
             wait = self._next_at.get(chat, 0.0) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            self._next_at[chat] = time.monotonic() + self.per_chat_interval_s
-            await self._send(item)
+            try:
+                await self._send(item)
+            finally:
+                self._next_at[chat] = time.monotonic() + self.core.settings.telegram.per_chat_interval_s
+
+    def _forget_idle_chats(self) -> None:
+        """Drop the pacing state of chats whose pause is over (keeps memory flat over millions of chats)."""
+        now = time.monotonic()
+        for chat in [c for c, at in self._next_at.items() if at < now]:
+            lock = self._chat_locks.get(chat)
+            if lock is None or not lock.locked():
+                self._next_at.pop(chat, None)
+                self._chat_locks.pop(chat, None)
 
     async def _send(self, item: DeliveryView) -> None:
         text, buttons = render_telegram(item.payload)

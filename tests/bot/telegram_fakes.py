@@ -273,6 +273,8 @@ class FakeBotAPI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Telegram: no connection (and thread) per request
+
             def log_message(self, format: str, *args: Any) -> None:
                 return None
 

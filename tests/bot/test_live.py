@@ -29,7 +29,7 @@ class Person:
         self.chat_id = chat_id
         self.seen = 0
 
-    def _wait(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+    def _wait(self, count: int, timeout: float = 40.0) -> list[dict[str, Any]]:
         return self.fake.wait_sent(count, chat_id=self.chat_id, timeout=timeout)
 
     def replies(self, at_least: int = 1, settle: float = 0.4) -> list[dict[str, Any]]:
@@ -163,7 +163,7 @@ def test_a_user_who_blocked_the_bot_is_marked_inactive_and_never_retried(
                 )
             )
             session.commit()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             if (found := users.get_user(live_core.db, user_id=user.id)) is not None and found.state == "inactive":
                 break
@@ -200,7 +200,7 @@ def test_pushed_alerts_are_sent_once_each_and_survive_a_429_storm(live_core: Aeg
         session.commit()
     fake_api.storm = 5
     with BotThread(live_core):
-        fake_api.wait_sent(20, timeout=20)
+        fake_api.wait_sent(20, timeout=40)
         time.sleep(0.3)
     sent = fake_api.sent()
     assert len(sent) == 20 and sorted({int(m["chat_id"]) for m in sent}) == chats
