@@ -20,7 +20,7 @@ from engine import matching
 from engine.domain import Profile
 from engine.links import plain_title
 from engine.matching import Candidate
-from engine.recommend import ProgramCatalog, visible_candidates
+from engine.recommend import ProgramCatalog, hold_back_catalog, visible_candidates
 from engine.text import tokenize_query
 
 Route = Literal["deadline", "eligibility", "retrieval"]
@@ -30,7 +30,8 @@ _DEADLINE = re.compile(r"마감|접수\s*중|언제까지|기한|신청\s*기간
 _ELIGIBILITY = re.compile(r"자격|대상|받을\s*수|신청할\s*수|해당\s*(?:되|돼|하)|가능할까|가능한가|될까요|되나요|조건")
 # Words of a deadline question that say "when", not "what": left out of its topical search.
 _DEADLINE_WORDS = frozenset(
-    "마감 임박 접수 신청 기간 기한 언제 모집 지원 사업 지원사업 공고 지금 오늘 이번 가깝 빠르 곧 목록 알리 알려 주다".split()
+    "마감 임박 접수 신청 기간 기한 언제 모집 지원 사업 지원사업 공고".split()
+    + "지금 오늘 이번 가깝 빠르 곧 목록 알리 알려 주다".split()
 )
 VERDICT_TEXT = {"eligible": "신청 가능", "unknown": "추가 확인 필요", "ineligible": "자격 미충족"}
 
@@ -80,8 +81,9 @@ def build_context(*, catalog: ProgramCatalog, question: str, profile: Profile | 
         ranked = [by_id[pid] for pid, _ in current.index.search(tokens, top_k=20, allowed=by_id.keys())]
         if kind == "eligibility" and profile is not None:
             pool = ranked or visible
-            matches = matching.recommend(profile, pool, as_of=as_of, top=MAX_CITED, index=current.index)
-            chosen = [m.candidate for m in matches]
+            top = MAX_CITED + current.products  # room for the catalog products held back
+            matches = matching.recommend(profile, pool, as_of=as_of, top=top, index=current.index)
+            chosen = [m.candidate for m in hold_back_catalog(matches, profile)[:MAX_CITED]]
         else:
             chosen = ranked[:MAX_CITED]
     lines = tuple(_line(c, as_of, profile, kind) for c in chosen)
