@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import BotThread
+from pydantic import SecretStr
 from sqlmodel import Session, select
 from telegram_fakes import TOKEN, FakeBotAPI
 
@@ -245,3 +246,56 @@ def test_an_unreachable_bot_api_is_retried_with_backoff(live_core: Aegis, caplog
     assert asyncio.run(run_for_a_while()) == 0
     retries = [r for r in caplog.records if "unreachable" in r.getMessage()]
     assert len(retries) >= 2 and TOKEN not in caplog.text
+
+
+def test_webhook_mode_checks_the_secret_token_and_answers(live_core: Aegis, fake_api: FakeBotAPI) -> None:
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = live_core.settings.model_copy(deep=True)
+    settings.telegram.webhook_url = "https://aegis.example/telegram"
+    settings.telegram.webhook_port = port
+    settings.telegram.webhook_secret = SecretStr("s3cret-token")
+    core = Aegis(settings=settings, db=live_core.db)
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": CHAT, "type": "private", "first_name": "사장님"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "사장님"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+    def post(secret: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/telegram",
+            data=json.dumps(update).encode(),
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return int(response.status)
+            except urllib.error.HTTPError as exc:
+                return exc.code
+            except urllib.error.URLError:  # the listener starts just after setWebhook
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    with BotThread(core):
+        [hook] = fake_api.wait_sent(1, method="setWebhook", timeout=40)
+        assert hook["url"] == "https://aegis.example/telegram" and hook["secret_token"] == "s3cret-token"
+        assert post("wrong") == 403
+        assert post("s3cret-token") == 200
+        [reply] = fake_api.wait_sent(1, chat_id=CHAT, timeout=40)
+    assert "개인정보 수집·이용 동의" in reply["text"]
