@@ -60,26 +60,15 @@ def fill_outbox(db: Engine, *, now: dt.datetime, as_of: dt.date, settings: Alert
     """Turn every queued alert into deliveries, a batch of users per transaction."""
     report = FillReport()
     run = _Run(now=now, as_of=as_of, settings=settings, tz=tz, candidates={})
-    while True:
+    with session_scope(db) as session:  # one pass over the queue; then each batch reads by user id
+        waiting = sorted(set(session.exec(select(Alert.user_id).where(col(Alert.queued_at).is_(None)))))
+    for start in range(0, len(waiting), USERS_PER_BATCH):
+        user_ids = waiting[start : start + USERS_PER_BATCH]
         with session_scope(db) as session:
-            user_ids = list(
-                session.exec(
-                    select(Alert.user_id)
-                    .where(col(Alert.queued_at).is_(None))
-                    .group_by(col(Alert.user_id))
-                    .order_by(col(Alert.user_id))
-                    .limit(USERS_PER_BATCH)
-                )
-            )
-            if not user_ids:
-                return report
             alerts: dict[int, list[Alert]] = defaultdict(list)
-            for alert in session.exec(
-                select(Alert)
-                .where(col(Alert.queued_at).is_(None), col(Alert.user_id).in_(user_ids))
-                .order_by(col(Alert.id))
-            ):
-                alerts[alert.user_id].append(alert)
+            for alert in session.exec(select(Alert).where(col(Alert.user_id).in_(user_ids)).order_by(col(Alert.id))):
+                if alert.queued_at is None:  # filtered here: the index on user_id is the one to use
+                    alerts[alert.user_id].append(alert)
             batch = _Batch.load(session, user_ids)
             for user_id, pending in alerts.items():
                 _fill_user(session, batch, user_id, pending, run)
@@ -92,6 +81,7 @@ def fill_outbox(db: Engine, *, now: dt.datetime, as_of: dt.date, settings: Alert
             )
             report.deliveries += len(batch.rows) + batch.merged
             report.alerts += len(alert_ids)
+    return report
 
 
 @dataclass
