@@ -117,7 +117,7 @@ def import_cmd(
     try:
         report = core.import_payload(source=source, payload=read_payload(file), **options)
     except SourceError as exc:  # an error response saved to a file is bad input, whatever its class
-        raise InvalidInput(f"{source} 파일이 오류 응답입니다: {exc}") from exc
+        raise InvalidInput(f"{_source_label(source)}({source}) 파일을 가져올 수 없습니다: {exc}") from exc
     except RecursionError as exc:  # a hostile file nested thousands deep: bad input, not a crash
         raise InvalidInput(f"{file}: JSON·XML이 너무 깊게 중첩되어 있습니다") from exc
     if as_json:
