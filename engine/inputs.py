@@ -113,7 +113,7 @@ def _schema_reason(error: Any) -> str:
 def parse_profile(data: Any, *, today: dt.date | None = None) -> Profile:
     """Validate a profile against the contract's JSON Schema and the calendar, then build the typed profile.
 
-    `today` is the evaluation date (default: today in Asia/Seoul); a business founded after it is impossible.
+    `today` is the evaluation date (default: today in Asia/Seoul); an operating business founded after it is refused.
     """
     import jsonschema
 
@@ -132,7 +132,9 @@ def parse_profile(data: Any, *, today: dt.date | None = None) -> Profile:
         where = "/".join(str(p) for p in first["loc"]) or "profile"
         raise InvalidInput(f"프로필이 올바르지 않습니다 ({where}): {_short(first['msg'])}") from exc
     today = today or dt.datetime.now(ZoneInfo(DEFAULT_ZONE)).date()
-    if profile.founded_on is not None and profile.founded_on > today:
+    # An operating business founded after the evaluation date is impossible (and would meet every 업력 limit);
+    # a 예비창업자's date is a plan, and 업력 rules ignore it.
+    if profile.status == "operating" and profile.founded_on is not None and profile.founded_on > today:
         raise InvalidInput(f"프로필이 올바르지 않습니다 (founded_on): 개업일이 기준일({today})보다 늦습니다")
     return profile
 

@@ -44,6 +44,8 @@ def test_parse_profile_rejects_founding_after_today_only() -> None:
     assert parse_profile(data, today=today).founded_on == today
     with pytest.raises(InvalidInput, match="개업일"):
         parse_profile({**data, "founded_on": "2026-11-02"}, today=today)
+    planned = {**data, "status": "pre_founder", "founded_on": "2027-03-01"}  # a 예비창업자's planned opening
+    assert parse_profile(planned, today=today).founded_on == dt.date(2027, 3, 1)
 
 
 def test_parse_profile_names_missing_fields() -> None:
