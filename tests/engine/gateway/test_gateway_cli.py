@@ -61,8 +61,10 @@ def test_ask_reports_the_openai_compatible_provider_and_never_prints_its_key(
     cli_env: Path, fake: Any, keys: dict[str, str], capsys, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reply = {
-        "answer": "서울시 소상공인 카페 리모델링 자금 지원 공고가 있습니다.",
-        "citations": [PROGRAM, "bizinfo:PBLN_FAKE"],
+        "notes": [
+            {"program_id": PROGRAM, "note": "카페 리모델링 자금을 지원합니다."},
+            {"program_id": "bizinfo:PBLN_FAKE", "note": "없는 공고입니다."},
+        ]
     }
     fake.script("openai", reply=json.dumps(reply, ensure_ascii=False))
     monkeypatch.setenv("AEGIS_LLM__CHAIN", "openai")
@@ -73,6 +75,7 @@ def test_ask_reports_the_openai_compatible_provider_and_never_prints_its_key(
     assert out["provider"] == "openai"
     assert out["model"]
     assert out["citations"] == [PROGRAM]  # the id outside the context was dropped
+    assert "카페 리모델링 자금을 지원합니다." in out["answer"] and "없는 공고" not in out["answer"]
     assert keys["openai"] not in printed
     assert keys["openai"] not in caplog.text
 
@@ -81,7 +84,7 @@ def test_ask_falls_over_to_the_next_provider_when_the_first_fails(
     cli_env: Path, fake: Any, keys: dict[str, str], capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake.script("openai", "503")
-    reply = {"answer": "카페 리모델링 자금 지원 공고가 있습니다.", "citations": [PROGRAM]}
+    reply = {"notes": [{"program_id": PROGRAM, "note": "카페 리모델링 자금을 지원합니다."}]}
     fake.script("selfhosted", reply=json.dumps(reply, ensure_ascii=False))
     monkeypatch.setenv("AEGIS_LLM__CHAIN", "openai,selfhosted")
     monkeypatch.setenv("AEGIS_LLM__OPENAI__API_KEY", keys["openai"])
