@@ -230,6 +230,9 @@ def field_answered(turn: Turn, name: str) -> None:
         if save_draft(turn, onboarded=True):
             turn.say("바꿨어요.")
             show_profile(turn)
+    elif mode == "question" and name in turn.state.data.get("skipped", []):
+        turn.state.reset("idle")
+        turn.say("알겠어요. 나중에 /profile 에서 언제든 알려 주셔도 돼요.")
     elif mode == "question" and save_draft(turn, onboarded=True):
         turn.say("고마워요! 자격을 다시 확인했어요.")
         programs.recommend_page(turn, offset=0)

@@ -43,6 +43,13 @@ def test_recommend_asks_the_next_question_as_buttons_and_the_answer_rechecks(onb
     assert again[0].text == "고마워요! 자격을 다시 확인했어요."
 
 
+def test_skipping_the_next_question_ends_it_without_asking_again(onboarded: Talker) -> None:
+    question = onboarded.command("/recommend")[-1]
+    assert question.labels()[-1] == "건너뛰기"
+    [ok] = onboarded.press("건너뛰기", [question])
+    assert ok.text.startswith("알겠어요")
+
+
 def test_detail_lists_the_checklist_in_the_notices_words(onboarded: Talker) -> None:
     onboarded.command("/recommend")
     [detail] = onboarded.press("자세히")
