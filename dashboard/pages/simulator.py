@@ -4,12 +4,13 @@ question, explanation), computed by the same `Aegis.recommend` as the bot and `a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import streamlit as st
 
-from dashboard.common import run_page
+from dashboard.common import escape_md, run_page
 from engine.app import Aegis
 from engine.errors import InvalidInput
 from engine.inputs import parse_profile
@@ -37,7 +38,7 @@ def _form() -> dict[str, Any]:
         ),
     }
     cols = list(st.columns(4))
-    founded = cols[0].date_input("개업일", value=None, key="p_founded")
+    founded = cols[0].date_input("개업일", value=None, min_value=dt.date(1950, 1, 1), key="p_founded")
     employees = cols[1].number_input("상시근로자 수", min_value=0, value=None, key="p_employees")
     revenue = cols[2].number_input("연 매출(원)", min_value=0, value=None, step=10_000_000, key="p_revenue")
     age = cols[3].number_input("대표자 나이", min_value=15, max_value=100, value=None, key="p_age")
@@ -84,7 +85,7 @@ def show_results(out: dict[str, Any]) -> None:
     results = out["results"]
     st.caption(f"기준일 {out['as_of']} · {len(results)}건")
     if out.get("next_question"):
-        st.info("다음 질문: " + question_text(out["next_question"]))
+        st.info("다음 질문: " + escape_md(question_text(out["next_question"])))  # may quote program words
     if not results:
         st.warning("추천할 공고가 없습니다.")
         return

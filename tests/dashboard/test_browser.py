@@ -135,4 +135,9 @@ def test_browser_logs_in_and_opens_every_page_without_an_exception(dashboard: tu
             page.screenshot(path=str(shots / f"{i:02d}-{entry.url_path}.png"), full_page=True)
             assert exceptions.count() == 0, f"{entry.title}: {exceptions.first.inner_text()}"
             assert "오류가 발생했습니다" not in page.locator("body").inner_text(), entry.title
+            if entry.url_path == "simulator":  # one real recommendation, rendered
+                page.get_by_role("button", name="추천 보기").click()
+                _settle(page)
+                page.screenshot(path=str(shots / f"{i:02d}-simulator-results.png"), full_page=True)
+                assert exceptions.count() == 0, exceptions.first.inner_text()
         browser.close()
