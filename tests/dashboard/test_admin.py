@@ -88,3 +88,11 @@ def test_chain_editor_turns_edits_into_settings() -> None:
         "llm.chain": ["gemini", "anthropic", "selfhosted"],
         "llm.selfhosted.model": "llama3.1:8b",
     }
+
+
+def test_escape_md_leaves_no_markup_html_or_bare_link() -> None:
+    from dashboard.common import escape_md
+
+    escaped = escape_md("<script>alert(1)</script> **굵게** https://example.com/a_b")
+    assert "<script>" not in escaped and "**" not in escaped and "https://" not in escaped
+    assert escaped.replace("\\", "") == "<script>alert(1)</script> **굵게** https://example.com/a_b"
