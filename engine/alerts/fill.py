@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Alert, AlertPreference, Contact, Delivery, Program, User
 from db.session import session_scope
+from engine.alerts.bulk import in_ids, insert_rows
 from engine.alerts.quiet import next_hour, parse_quiet, release_time
 from engine.domain import Eligibility, Funding, Profile, Window
 from engine.links import plain_title, safe_link
@@ -66,17 +67,18 @@ def fill_outbox(db: Engine, *, now: dt.datetime, as_of: dt.date, settings: Alert
         user_ids = waiting[start : start + USERS_PER_BATCH]
         with session_scope(db) as session:
             alerts: dict[int, list[Alert]] = defaultdict(list)
-            for alert in session.exec(select(Alert).where(col(Alert.user_id).in_(user_ids)).order_by(col(Alert.id))):
+            for alert in session.exec(
+                select(Alert).where(in_ids(session, col(Alert.user_id), user_ids)).order_by(col(Alert.id))
+            ):
                 if alert.queued_at is None:  # filtered here: the index on user_id is the one to use
                     alerts[alert.user_id].append(alert)
             batch = _Batch.load(session, user_ids)
             for user_id, pending in alerts.items():
                 _fill_user(session, batch, user_id, pending, run)
-            if batch.rows:
-                session.execute(sa.insert(_DELIVERIES), batch.rows)
-            alert_ids = [a.id for pending in alerts.values() for a in pending]
+            insert_rows(session, _DELIVERIES, batch.rows)
+            alert_ids = [a.id for pending in alerts.values() for a in pending if a.id is not None]
             session.execute(
-                sa.update(_ALERTS).where(_ALERTS.c.id.in_(alert_ids)).values(queued_at=now),
+                sa.update(_ALERTS).where(in_ids(session, _ALERTS.c.id, alert_ids)).values(queued_at=now),
                 execution_options={"synchronize_session": False},
             )
             report.deliveries += len(batch.rows) + batch.merged
@@ -96,15 +98,21 @@ class _Batch:
 
     @classmethod
     def load(cls, session: Session, user_ids: list[int]) -> _Batch:
-        users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids))) if u.id is not None}
+        users = {
+            u.id: u
+            for u in session.exec(select(User).where(in_ids(session, col(User.id), user_ids)))
+            if u.id is not None
+        }
         prefs = {
             p.user_id: prefs_view(p)
-            for p in session.exec(select(AlertPreference).where(col(AlertPreference.user_id).in_(user_ids)))
+            for p in session.exec(
+                select(AlertPreference).where(in_ids(session, col(AlertPreference.user_id), user_ids))
+            )
         }
         contacts: dict[int, list[Contact]] = defaultdict(list)
         for contact in session.exec(
             select(Contact)
-            .where(col(Contact.user_id).in_(user_ids), col(Contact.verified).is_(True))
+            .where(in_ids(session, col(Contact.user_id), user_ids), col(Contact.verified).is_(True))
             .order_by(col(Contact.id))
         ):
             contacts[contact.user_id].append(contact)

@@ -15,12 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Alert, AlertPreference, Feedback, Program, ProgramChange, SavedProgram, User
 from db.session import session_scope
+from engine.alerts.bulk import insert_rows
 from engine.alerts.quiet import next_hour
 from engine.domain import Eligibility, Profile, Window
 from engine.matching.conditions import verdict_of_checks
@@ -230,14 +230,8 @@ def _alert(
 def _insert(session: Session, rows: Iterable[dict[str, Any]]) -> int:
     """Insert alerts, skipping any whose key exists (a rerun, or a crash after the insert); return how many."""
     batch = list(rows)
-    if not batch:
-        return 0
-    dialect = session.get_bind().dialect.name
     table = Alert.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    added = 0
-    for start in range(0, len(batch), INSERT_CHUNK):
-        chunk = batch[start : start + INSERT_CHUNK]
-        result = session.execute(insert.on_conflict_do_nothing(index_elements=["dedupe_key"]), chunk)
-        added += max(getattr(result, "rowcount", 0), 0)
-    return added
+    return sum(
+        insert_rows(session, table, batch[start : start + INSERT_CHUNK], unique="dedupe_key")
+        for start in range(0, len(batch), INSERT_CHUNK)
+    )
