@@ -81,7 +81,9 @@ async def own_code_us(gateway: Gateway) -> float:
     """Return the gateway's own time per call in µs, with the Router call replaced by an instant answer."""
     raw = RawAnswer(text="ok", input_tokens=12, output_tokens=7, litellm_cost=1e-5, model="gpt-4.1")
 
-    async def instant(dep: Any, messages: Any, *, max_tokens: int | None = None) -> RawAnswer:
+    async def instant(
+        dep: Any, messages: Any, *, max_tokens: int | None = None, response_format: Any = None
+    ) -> RawAnswer:
         return raw
 
     gateway._router.call = instant  # type: ignore[method-assign]  # bench only: isolate our own code
