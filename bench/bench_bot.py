@@ -186,7 +186,11 @@ def bench_alerts(url: str) -> None:
 
 
 def main() -> None:
+    global ALERT_USERS, BUSY_USERS  # a quick run: bench_bot.py --alerts 600
     if "--alerts" in sys.argv:
+        rest = sys.argv[sys.argv.index("--alerts") + 1 :]
+        if rest and rest[0].isdigit():
+            ALERT_USERS, BUSY_USERS = int(rest[0]), int(rest[0]) // 30
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/alerts.db"
             SQLModel.metadata.create_all(make_engine(url))
