@@ -1,12 +1,14 @@
 """Bulk writes and id lists for the alert jobs, fast on both databases.
 
-PostgreSQL gets one array parameter per column (`INSERT … SELECT FROM unnest(…)`, `= ANY(:ids)`):
-a statement with tens of thousands of placeholders costs more to parse than to run. SQLite gets the
+PostgreSQL gets one JSON document per insert (`INSERT … SELECT FROM jsonb_to_recordset(…)`) and one
+array for an id list (`= ANY(:ids)`): a statement with tens of thousands of placeholders costs more to
+parse than to run. SQLite gets the
 plain executemany and IN list, which it handles well.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-_ARRAY_TYPES = {  # SQL type of each column kind, as PostgreSQL arrays
+_PG_TYPES = {  # the record type of each column kind in jsonb_to_recordset (anything else is text)
     "INTEGER": "integer",
     "BIGINT": "bigint",
     "BOOLEAN": "boolean",
@@ -40,26 +42,21 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]], *
         statement = insert.on_conflict_do_nothing(index_elements=[unique]) if unique else insert
         return len(session.execute(statement.returning(table.c.id), rows).all())
     columns = list(rows[0])
-    params: list[sa.BindParameter[Any]] = []
-    selects: list[str] = []
-    for n, name in enumerate(columns):
-        kind = _pg_type(table.c[name].type)
-        values: list[Any] = [row[name] for row in rows]
-        if kind == "jsonb":
-            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
-            selects.append(f"CAST(t.c{n} AS jsonb)")
-            kind = "text"
-        else:
-            selects.append(f"t.c{n}")
-        params.append(sa.bindparam(f"c{n}", values, type_=_array_of(kind)))
-    sources = ", ".join(f":c{n}" for n in range(len(columns)))
-    names = ", ".join(f"c{n}" for n in range(len(columns)))
+    # One JSON document for the whole batch: psycopg sends it as one string, PostgreSQL types it per column.
+    record = ", ".join(f"{name} {_pg_type(table.c[name].type)}" for name in columns)
     conflict = f" ON CONFLICT ({unique}) DO NOTHING" if unique else ""
     sql = sa.text(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(selects)} "
-        f"FROM unnest({sources}) AS t({names}){conflict} RETURNING id"
-    ).bindparams(*params)
-    return len(session.execute(sql).all())
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(f't.{c}' for c in columns)} "
+        f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS t({record}){conflict} RETURNING id"
+    )
+    document = json.dumps(rows, ensure_ascii=False, default=_json_default)
+    return len(session.execute(sql, {"rows": document}).all())
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} in a bulk insert")
 
 
 def _pg_type(column_type: Any) -> str:
@@ -67,20 +64,7 @@ def _pg_type(column_type: Any) -> str:
         column_type = column_type.impl_instance
     if isinstance(column_type, sa.DateTime):
         return "timestamptz"
-    if isinstance(column_type, (sa.JSON, postgresql.JSONB)) or getattr(column_type, "__visit_name__", "") == "JSON":
+    if isinstance(column_type, (sa.JSON, postgresql.JSONB)):
         return "jsonb"
     name = str(column_type.compile(dialect=postgresql.dialect())).split("(")[0].upper()  # type: ignore[no-untyped-call]
-    if isinstance(column_type, sa.types.Variant) or name in ("JSON", "JSONB"):  # pragma: no cover - variants
-        return "jsonb"
-    return _ARRAY_TYPES.get(name, "text")
-
-
-def _array_of(kind: str) -> Any:
-    item: Any = {
-        "integer": sa.Integer(),
-        "bigint": sa.BigInteger(),
-        "boolean": sa.Boolean(),
-        "date": sa.Date(),
-        "timestamptz": sa.DateTime(timezone=True),
-    }.get(kind, sa.Text())
-    return postgresql.ARRAY(item)
+    return _PG_TYPES.get(name, "text")
