@@ -90,6 +90,9 @@ REVENUE_OPTIONS = (
 )
 
 
+_ENDING = re.compile(r"(?:이에요|예요|이요|입니다|이고|에서|에|요|쪽|지역)$")
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice of a field: the button label and its ASCII value."""
@@ -158,8 +161,10 @@ def parse_typed(name: str, text: str, *, today: dt.date) -> Any:
         return None
     if name == "region":
         for word in re.findall(r"[가-힣]+", text):
-            if code := normalize_sido(word) or sido_for_district(word):
-                return code
+            stem = _ENDING.sub("", word)
+            for candidate in (word, stem, stem + "시", stem + "군"):
+                if code := normalize_sido(candidate) or sido_for_district(candidate):
+                    return code
         return None
     if name == "industry":
         from engine.onboarding import rule_draft
@@ -199,9 +204,10 @@ def shown(name: str, value: Any) -> str:
         day = dt.date.fromisoformat(str(value))
         return f"{day.year}년 {day.month}월"
     if name == "employees":
-        return "없음(혼자)" if value == 0 else f"{value}명"
+        bands = dict(EMPLOYEE_BANDS)  # a band's button stores its lower bound: show the band
+        return "없음(혼자)" if value == 0 else bands.get(str(value), f"{value}명")
     if name == "representative_age":
-        return f"만 {value}세"
+        return dict(AGE_OPTIONS).get(str(value), f"만 {value}세")  # a band's button: show the band
     if name == "annual_revenue_krw":
         return format_krw(int(value))
     if name == "traits":
