@@ -36,6 +36,10 @@ MAX_ITEMS = 20  # per message; a longer digest says how many more
 DEFAULT_PREFS = AlertPrefs()
 _DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _ALERTS = Alert.__table__  # type: ignore[attr-defined]
+_ALERT_COLUMNS = [
+    _ALERTS.c[name] for name in ("id", "user_id", "program_key", "kind", "verdict", "detail", "queued_at")
+]
+AlertRow = Any  # a row of _ALERT_COLUMNS (attribute access by column name)
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,9 @@ def fill_outbox(db: Engine, *, now: dt.datetime, as_of: dt.date, settings: Alert
     for start in range(0, len(waiting), USERS_PER_BATCH):
         user_ids = waiting[start : start + USERS_PER_BATCH]
         with session_scope(db) as session:
-            alerts: dict[int, list[Alert]] = defaultdict(list)
-            for alert in session.exec(
-                select(Alert).where(in_ids(session, col(Alert.user_id), user_ids)).order_by(col(Alert.id))
+            alerts: dict[int, list[AlertRow]] = defaultdict(list)
+            for alert in session.execute(  # plain rows: ORM objects cost more than the rest of the fill
+                sa.select(*_ALERT_COLUMNS).where(in_ids(session, _ALERTS.c.user_id, user_ids)).order_by(_ALERTS.c.id)
             ):
                 if alert.queued_at is None:  # filtered here: the index on user_id is the one to use
                     alerts[alert.user_id].append(alert)
@@ -119,7 +123,7 @@ class _Batch:
         return cls(users=users, prefs=prefs, contacts=contacts)
 
 
-def _fill_user(session: Session, batch: _Batch, user_id: int, alerts: list[Alert], run: _Run) -> None:
+def _fill_user(session: Session, batch: _Batch, user_id: int, alerts: list[AlertRow], run: _Run) -> None:
     now, tz = run.now, run.tz
     user = batch.users.get(user_id)
     pref = batch.prefs.get(user_id, DEFAULT_PREFS)
@@ -200,7 +204,7 @@ def _row(
     }
 
 
-def _not_before(alert: Alert) -> dt.datetime:
+def _not_before(alert: AlertRow) -> dt.datetime:
     raw = alert.detail.get("not_before")
     return dt.datetime.fromisoformat(raw) if raw else dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -216,7 +220,7 @@ def _base_item(program_key: str, title: str, url: str | None) -> dict[str, Any]:
 
 
 def _item(
-    session: Session, profile: Profile | None, alert: Alert, as_of: dt.date, candidates: dict[str, Candidate | None]
+    session: Session, profile: Profile | None, alert: AlertRow, as_of: dt.date, candidates: dict[str, Candidate | None]
 ) -> dict[str, Any]:
     """Return what a message says about one alert: the program, the verdict, the score and the why."""
     detail = alert.detail
