@@ -312,7 +312,10 @@ class SourceHttp:
         body = response.content
         if check is not None:
             check(response.status_code, body)  # the source's own error envelope names the problem best
-        _raise_for_status(self.source, response, shown)
+        if response.status_code >= 300:
+            what = f"{self.source}: HTTP {response.status_code} on GET {shown}"
+            retry_after = response.headers.get("Retry-After")
+            raise status_error(self.source, response.status_code, what, retry_after=retry_after)
         return body
 
     def _remember_secrets(
@@ -363,16 +366,6 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     out = {"User-Agent": USER_AGENT, "Accept": "application/json, application/xml;q=0.9, */*;q=0.5"}
     out.update(headers or {})
     return out
-
-
-def _raise_for_status(source: str, response: httpx.Response, shown: str) -> None:
-    if response.status_code >= 300:
-        raise status_error(
-            source,
-            response.status_code,
-            f"{source}: HTTP {response.status_code} on GET {shown}",
-            retry_after=response.headers.get("Retry-After"),
-        )
 
 
 def status_error(
