@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from db.models import Program, ProgramChange
 from engine.admin.labels import STATUS_LABELS, d_day, deadline_label, kst, regions_label, source_label, status_key
 from engine.errors import InvalidInput
+from engine.links import safe_link
 from engine.matching.kinds import KIND_BY_KEY
 
 PAGE_SIZE = 50
@@ -222,7 +223,13 @@ def program_detail(db: Engine, *, key: str, today: dt.date, tz: ZoneInfo) -> Pro
             },
             funding=dict(p.funding) if p.funding else None,
             group=[
-                {"출처": source_label(m.source), "키": m.key, "공고명": m.title, "링크": m.url or "-"} for m in members
+                {
+                    "출처": source_label(m.source),
+                    "키": m.key,
+                    "공고명": m.title,
+                    "링크": safe_link(key=m.key, url=m.url) or "-",
+                }
+                for m in members
             ],
             changes=[
                 {
@@ -236,5 +243,5 @@ def program_detail(db: Engine, *, key: str, today: dt.date, tz: ZoneInfo) -> Pro
             ],
             raw=dict(p.raw or {}),
             summary=p.summary or "",
-            url=p.url,
+            url=safe_link(key=p.key, url=p.url),
         )
