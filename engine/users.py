@@ -439,8 +439,8 @@ def not_interested_keys(db: Engine, *, user_id: int) -> set[str]:
 # --- internals ------------------------------------------------------------------------------------
 
 
-def profile_of(user: User) -> Profile | None:
-    """Return the profile held in a user row, or None when it is not complete."""
+def profile_of(user: Any) -> Profile | None:
+    """Return the profile held in a user row (ORM object or plain row), or None when it is not complete."""
     if user.onboarded_at is None or user.region is None:
         return None
     data = {name: getattr(user, name) for name in _PROFILE_COLUMNS}
