@@ -52,7 +52,7 @@ class AlertSender:
     core: Aegis
     bot: Bot
     worker: str = field(default_factory=worker_name)
-    max_inflight: int = 64
+    max_inflight: int = 200  # waiting for a chat's turn is cheap; enough must be ready for every rate slot
     idle_s: float = 1.0
     sent: int = 0
     failed: int = 0
