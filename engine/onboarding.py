@@ -38,8 +38,11 @@ _ALONE = re.compile(r"혼자|1인\s*(?:기업|사업자|창업)|나\s*홀로")
 _AGE = re.compile(r"(?:나이|연령|만)?\s*(\d{2})\s*(?:세|살)")
 _FOUNDED = re.compile(
     r"(20\d{2}|19\d{2})\s*년\s*(?:(\d{1,2})\s*월\s*)?(?:에\s*)?(?:개업|창업|오픈|설립|시작|문을\s*열)"
+    # '2021년부터 카페를 운영합니다': a year followed by 부터 and running the business
+    r"|(20\d{2}|19\d{2})\s*년\s*(?:(\d{1,2})\s*월\s*)?부터[^.\n\d]{0,16}?(?:운영|영업|장사)"
 )
-_YEARS_RUNNING = re.compile(r"(\d{1,2})\s*년\s*(째|차|동안|간)?[^.\n\d]{0,16}?(?:운영|영업|장사|하고)")
+# A count of years ('4년째', '3년 동안'), never the tail of a calendar year ('2021년').
+_YEARS_RUNNING = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*(째|차|동안|간)?[^.\n\d]{0,16}?(?:운영|영업|장사|하고)")
 _PRE_FOUNDER = re.compile(r"예비\s*창업|창업(?:을|를)?\s*준비|창업\s*예정|아직\s*사업자")
 _OPERATING = re.compile(r"(?:운영|영업|장사)\s*(?:하|합|해|한|중)|사업자(?:등록)?(?:이|가)?\s*있")
 _REVENUE = re.compile(
@@ -83,7 +86,8 @@ def rule_draft(text: str, *, today: dt.date) -> dict[str, Any]:
         found["representative_age"] = int(m.group(1))
     if found.get("status") != "pre_founder":
         if m := _FOUNDED.search(text):
-            found["founded_on"] = dt.date(int(m.group(1)), int(m.group(2) or 1), 1).isoformat()
+            year, month = m.group(1) or m.group(3), m.group(2) or m.group(4)
+            found["founded_on"] = dt.date(int(year), int(month or 1), 1).isoformat()
         elif m := _YEARS_RUNNING.search(text):
             # 'N년째' is the Nth year (N-1 full years); 'N년 동안' is N years: an estimate the user confirms.
             years = max(int(m.group(1)) - (1 if m.group(2) in ("째", "차") else 0), 0)

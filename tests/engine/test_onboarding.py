@@ -50,3 +50,14 @@ def test_rules_never_raise_and_only_offer_contract_valid_fields(text: str) -> No
 def test_rule_draft_reads_a_founding_year_and_month() -> None:
     found = rule_draft("부산광역시에서 2019년 3월에 창업한 제조업체, 상시근로자 8명", today=TODAY)
     assert (found["region"], found["industry"], found["employees"], found["founded_on"]) == ("26", "C", 8, "2019-03-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "founded"),
+    [
+        ("강남구에서 2021년부터 카페를 운영합니다 34살", "2021-01-01"),
+        ("2019년 3월부터 수원에서 식당 영업 중", "2019-03-01"),
+    ],
+)
+def test_a_year_the_business_has_run_since_is_its_founding_year_not_a_count_of_years(text: str, founded: str) -> None:
+    assert rule_draft(text, today=TODAY)["founded_on"] == founded
