@@ -7,6 +7,8 @@
    exercise per-chat pacing), drained by the bot's AlertSender against a fake Bot API that enforces
    30 msg/s overall and 1 msg/s per chat (answering 429 on a breach). Targets: ≥ 28 msg/s sustained,
    0 lost, 0 limit breaches, each delivery sent once.
+3. A sending bot killed with SIGKILL mid-run, then another started: 0 lost, repeats ≤ the sends in
+   flight at the kill (their leases run out and the next bot sends them).
 """
 
 from __future__ import annotations
@@ -185,8 +187,86 @@ def bench_alerts(url: str) -> None:
         )
 
 
+SENDER = """
+import asyncio, os
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+from bot.app import build_application
+from bot.delivery import AlertSender
+from engine.app import build_core
+
+async def main():
+    core = build_core()
+    application = build_application(core)
+    async with application:
+        await AlertSender(core=core, bot=application.bot, idle_s=0.2).run(asyncio.Event())
+
+asyncio.run(main())
+"""
+
+
+def bench_sigkill(url: str, n: int = 1000) -> None:
+    """Kill a sending bot with SIGKILL mid-run, start another: every delivery arrives, repeats ≤ in flight."""
+    import signal
+    import subprocess
+
+    with FakeBotAPI() as fake:
+        env = dict(
+            os.environ,
+            AEGIS_DATABASE_URL=url,
+            AEGIS_TELEGRAM__BOT_TOKEN=TOKEN,
+            AEGIS_TELEGRAM__BASE_URL=fake.base_url,
+            AEGIS_TELEGRAM__SEND_RATE_PER_S="100",
+            AEGIS_ALERTS__LEASE_S="3",
+            PYTHONPATH=str(ROOT),
+        )
+        now = dt.datetime.now(dt.UTC)
+        with Session(make_engine(url)) as session:
+            for i in range(n):
+                user = User(telegram_chat_id=200_000 + i, source="telegram", created_at=now, updated_at=now)
+                session.add(user)
+                session.flush()
+                session.add(
+                    Delivery(
+                        user_id=user.id,
+                        channel="telegram",
+                        address=str(200_000 + i),
+                        kind="broadcast",
+                        dedupe_key="kill",
+                        payload={"kind": "broadcast", "text": "공지"},
+                        available_at=now,
+                        created_at=now,
+                    )
+                )
+            session.commit()
+        first = subprocess.Popen([sys.executable, "-c", SENDER], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        while len(fake.sent()) < n // 3:
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        at_kill = len(fake.sent())
+        second = subprocess.Popen([sys.executable, "-c", SENDER], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        t = time.monotonic()
+        while len({m["chat_id"] for m in fake.sent()}) < n and time.monotonic() - t < 120:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        second.terminate()
+        second.wait()
+        per_chat = Counter(int(m["chat_id"]) for m in fake.sent())
+        repeats = sum(c - 1 for c in per_chat.values())
+        print(
+            f"SIGKILL mid-run ({n:,} deliveries, killed after {at_kill}): lost {n - len(per_chat)}, "
+            f"repeated {repeats} (bound: the sends in flight at the kill, ≤ 200)"
+        )
+
+
 def main() -> None:
     global ALERT_USERS, BUSY_USERS  # a quick run: bench_bot.py --alerts 600
+    if "--sigkill" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/kill.db"
+            SQLModel.metadata.create_all(make_engine(url))
+            bench_sigkill(url)
+        return
     if "--alerts" in sys.argv:
         rest = sys.argv[sys.argv.index("--alerts") + 1 :]
         if rest and rest[0].isdigit():
@@ -204,6 +284,9 @@ def main() -> None:
         core.import_payload(source="bizinfo", payload=snapshot(5000))
         bench_recommend(url)
         bench_recommend_live(url)
+        kill_url = f"sqlite:///{tmp}/kill.db"
+        SQLModel.metadata.create_all(make_engine(kill_url))
+        bench_sigkill(kill_url)
         alerts_url = f"sqlite:///{tmp}/alerts.db"
         SQLModel.metadata.create_all(make_engine(alerts_url))
         bench_alerts(alerts_url)

@@ -275,6 +275,10 @@ class FakeBotAPI:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as Telegram: no connection (and thread) per request
 
+            def handle(self) -> None:
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # a killed or stopped client
+                    super().handle()
+
             def log_message(self, format: str, *args: Any) -> None:
                 return None
 
