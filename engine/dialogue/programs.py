@@ -22,7 +22,6 @@ FEEDBACK_REASONS = (("industry", "업종 안 맞음"), ("received", "이미 받�
 BADGES = {"eligible": "✅ 자격 충족", "unknown": "❔ 확인 필요", "ineligible": "❌ 자격 미충족"}
 NO_PROFILE = "먼저 사업장을 알려 주셔야 추천할 수 있어요. /start 를 보내 주세요."
 STALE = "이 버튼은 오래되어 더 이상 쓸 수 없어요. 아래에서 다시 골라 주세요."
-_CODE = re.compile(r"\([a-z_]+\)")  # '(employees)': a field name in a reason, never shown
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WINDOW_OR_TERMS = ("마감", "상시 접수", "접수 시작", "지금 접수", "접수가 끝", "지원 조건")
 
@@ -148,7 +147,7 @@ def show_detail(turn: Turn, ref: str) -> None:
         lines.append("")
         lines.append(BADGES[evaluation.verdict])
         marks = {"met": "✅", "unmet": "❌", "unknown": "❔"}
-        lines.extend(f"{marks[r.outcome]} {_CODE.sub('', r.reason)}" for r in evaluation.results)
+        lines.extend(f"{marks[r.outcome]} {r.reason}" for r in evaluation.results)
         if not evaluation.results:
             lines.append("공고에 따로 정한 자격 조건이 없어요.")
     if facts["summary"]:

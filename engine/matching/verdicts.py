@@ -67,7 +67,7 @@ def _reason(key: str, outcome: Outcome, el: Eligibility, p: Profile, as_of: dt.d
             reason = f"{label}{topic_particle(label)} 프로필 정보로 판단할 수 없습니다. 해당하시는지 확인해 주세요."
         else:
             name = FIELD_NAMES.get(field, field)
-            reason = f"{label}{object_particle(label)} 판단하려면 {name}({field}){object_particle(name)} 알려 주세요."
+            reason = f"{label}{object_particle(label)} 판단하려면 {name}{object_particle(name)} 알려 주세요."
     else:
         reason = f"{label} {'충족' if outcome == 'met' else '미충족'}: {detail}"
     evidence = el.evidence.get(key)

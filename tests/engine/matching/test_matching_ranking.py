@@ -71,7 +71,7 @@ def test_eligible_ranks_above_unknown_even_when_the_unknown_shares_a_need() -> N
     assert ids(matches) == ["eligible", "unknown"]
     assert matches[0].score > matches[1].score
     assert matches[1].unknown == (
-        "소상공인(상시근로자 5인 미만 사업자) 여부를 판단하려면 상시근로자 수(employees)를 알려 주세요.",
+        "소상공인(상시근로자 5인 미만 사업자) 여부를 판단하려면 상시근로자 수를 알려 주세요.",
     )
 
 

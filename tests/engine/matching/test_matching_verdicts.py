@@ -118,7 +118,7 @@ def test_pre_founder_meets_any_business_age_maximum_and_fails_any_minimum() -> N
 def test_operating_without_founded_on_leaves_business_age_unknown_and_asks_for_it() -> None:
     result = evaluate(Eligibility(business_age_max=AgeBound(months=84, inclusive=False)), profile(), AS_OF)
     assert result.verdict == "unknown"
-    assert result.unknown == ["업력을 판단하려면 개업일(founded_on)을 알려 주세요."]
+    assert result.unknown == ["업력을 판단하려면 개업일을 알려 주세요."]
     assert result.unknown_fields == ["founded_on"]
 
 
