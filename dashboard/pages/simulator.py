@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.common import escape_md, run_page
 from engine.app import Aegis
+from engine.dialogue.programs import stale_note
 from engine.errors import InvalidInput
 from engine.inputs import parse_profile
 from engine.matching.labels import INDUSTRY_NAMES, NEED_NAMES, STATUS_NAMES
@@ -115,6 +116,8 @@ def show_results(out: dict[str, Any]) -> None:
             st.text("\n".join(checklist) or "-")
             if r.get("explanation"):
                 st.text(r["explanation"])
+            if r.get("stale"):
+                st.warning(stale_note(r.get("funding")))
             if r.get("url"):
                 st.text(r["url"])
 

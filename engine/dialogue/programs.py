@@ -51,6 +51,13 @@ def _funding_line(funding: dict[str, Any] | None) -> str | None:
     return " · ".join(parts) or None
 
 
+def stale_note(funding: dict[str, Any] | None) -> str:
+    """Return the warning shown beside terms older than the catalog's freshness limit."""
+    as_of = (funding or {}).get("as_of")
+    when = f"{as_of} 기준이라 " if as_of else ""
+    return f"⚠️ 금리·한도는 {when}바뀌었을 수 있어요. 신청 전에 최신 공고를 확인해 주세요."
+
+
 def why_lines(explanation: str) -> list[str]:
     """Return up to two sentences of the explanation on eligibility and fit (deadline and terms shown apart)."""
     sentences = [s.strip() for s in _SENTENCE.split(explanation) if s.strip()]
@@ -67,6 +74,8 @@ def card_text(index: int, result: dict[str, Any], today: dt.date) -> str:
     lines = [f"{index}. {plain_title(result['title'])}", head]
     if terms := _funding_line(result.get("funding")):
         lines.append(terms)
+    if result.get("stale"):
+        lines.append(stale_note(result.get("funding")))
     lines.append(BADGES.get(result.get("eligibility", ""), ""))
     lines.extend(why_lines(result.get("explanation", "")))
     return "\n".join(line for line in lines if line)
