@@ -15,6 +15,7 @@ from engine.dialogue.model import Button, ReplyFile
 from engine.dialogue.state import remember_ref, resolve_ref
 from engine.dialogue.turn import Turn
 from engine.links import is_safe_url, plain_title, safe_link
+from engine.matching.kinds.base import UNKNOWABLE_FIELD
 from engine.matching.labels import format_krw, object_particle
 
 PAGE = 5
@@ -125,6 +126,11 @@ def ask_next_question(turn: Turn, field: str | None, page: list[dict[str, Any]])
     """Ask the field that would decide the most 확인 필요 verdicts, as buttons."""
     unknown = sum(1 for r in page if r.get("eligibility") == "unknown")
     profile = turn.profile()
+    if field is not None and field.startswith(UNKNOWABLE_FIELD) and unknown:
+        # A requirement no profile field holds (세대주, 자격증 …): say so; the user checks each notice.
+        words = field.removeprefix(UNKNOWABLE_FIELD).replace("·", ", ")
+        turn.say(f"{unknown}개 사업은 '{words}' 요건에 해당하시는지에 따라 달라져요. '자세히'에서 확인해 주세요.")
+        return
     if field is None or field not in F.EDITABLE or unknown == 0 or profile is None:
         return
     from engine.dialogue.profile import ask_field

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 from dialogue_helpers import Talker
+from sqlalchemy.engine import Engine
 
 from engine import users
 from engine.app import Aegis
+from engine.settings import Settings
 
 
 @pytest.fixture
@@ -107,3 +110,29 @@ def _button(data: str):  # type: ignore[no-untyped-def]
     from engine.dialogue import Event
 
     return Event(kind="button", data=data, sender_id=4242)
+
+
+def test_a_requirement_no_profile_field_holds_is_named_instead_of_asked(engine: Engine) -> None:
+    notice = {
+        "pblancId": "PBLN_000000000977777",
+        "pblancNm": "[서울] 2099년 서울시 세대주 소상공인 임차료 지원",
+        "bsnsSumryCn": "<p>서울특별시 소재 사업장을 운영 중인 소상공인으로서 세대주인 자</p>",
+        "reqstBeginEndDe": "예산 소진시까지",
+        "jrsdInsttNm": "서울특별시",
+        "totCnt": 1,
+    }
+    core = Aegis(settings=Settings(_env_file=None), db=engine)
+    core.import_payload(source="bizinfo", payload=json.dumps({"jsonArray": [notice]}, ensure_ascii=False).encode())
+    t = Talker(core=core)
+    t.command("/start")
+    t.press("동의")
+    t.text("강남구에서 2021년부터 카페를 운영하고 직원은 3명이에요. 저는 34살이에요.")
+    t.press("확인")
+    for _ in range(4):
+        if not any("건너뛰기" in r.labels() for r in t.log[-1:]):
+            break
+        t.press("건너뛰기")
+    replies = t.command("/recommend")
+    assert "❔ 확인 필요" in replies[1].text, [r.text for r in replies]
+    assert "'세대주' 요건에 해당하시는지" in replies[-1].text, [r.text for r in replies]
+    assert not replies[-1].buttons
