@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 
 BotApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
-# Loggers that print request URLs, which carry the bot token.
-URL_LOGGERS = ("httpx", "httpcore")
 CONCURRENT_UPDATES = 64
 CONNECTION_POOL = 64
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter's default (0) would not retry a RetryAfter at all
@@ -92,12 +90,6 @@ def build_application(
 def menu_commands(core: Aegis) -> list[BotCommand]:
     """Return Telegram's command menu, derived from the dialogue's command table (operators' hidden)."""
     return [BotCommand(c.name, c.description[:256]) for c in COMMANDS if not c.operator]
-
-
-def quiet_url_loggers() -> None:
-    """Keep request URLs (and with them the token) out of the logs."""
-    for name in URL_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _redacted(core: Aegis, exc: BaseException) -> str:
@@ -193,7 +185,6 @@ async def _run_once(  # noqa: PLR0917 - private, called once
 
 def run_bot(core: Aegis) -> int:
     """Serve until SIGTERM/SIGINT, then shut down cleanly; return the exit code."""
-    quiet_url_loggers()
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: time periods as timedelta (no deprecation path)
     _token(core)  # fail fast, in one line, when no token is set
 

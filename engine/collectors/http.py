@@ -77,12 +77,6 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     return out
 
 
-def quiet_http_loggers() -> None:
-    """Keep httpx/httpcore at WARNING: at INFO they log every full URL, keys included."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Return the seconds a `Retry-After` header asks for (delta-seconds or an HTTP date), else None."""
     if not value:
@@ -137,7 +131,6 @@ class SourceHttp:
         registry: CollectorRegistry | None = None,
         metrics: CollectionMetrics | None = None,
     ) -> None:
-        quiet_http_loggers()
         self.source = source
         self.client = client
         self.timeout = timeout
@@ -390,7 +383,6 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "SourceHttp",
     "parse_retry_after",
-    "quiet_http_loggers",
     "redact_text",
     "redact_url",
     "status_error",

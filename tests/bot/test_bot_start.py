@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +10,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 from telegram_fakes import TOKEN, RecordingRequest, command_update
 
-from bot.app import URL_LOGGERS, build_application, file_url_for, menu_commands, quiet_url_loggers
+from bot.app import build_application, file_url_for, menu_commands
 from bot.handlers import GENERIC_ERROR
 from engine.app import Aegis
 from engine.errors import InvalidInput
@@ -85,11 +84,3 @@ async def test_error_handler_answers_in_korean(
     async with application:
         await application.process_update(Update.de_json(command_update("/fail"), application.bot))
     assert recording_request.sent("sendMessage")[0]["text"] == expected  # then the dialogue answers /fail
-
-
-def test_quiet_url_loggers_keeps_request_urls_out_of_info_logs(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    quiet_url_loggers()
-    for name in URL_LOGGERS:
-        logging.getLogger(name).info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
-    assert TOKEN not in caplog.text
