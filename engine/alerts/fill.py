@@ -24,12 +24,13 @@ from db.models import Alert, AlertPreference, Contact, Delivery, Program, User
 from db.session import session_scope
 from engine.alerts.bulk import in_ids, insert_rows
 from engine.alerts.quiet import next_hour, parse_quiet, release_time
+from engine.choices import AlertPrefs, prefs_view
 from engine.domain import Eligibility, Funding, Profile, Window
 from engine.links import plain_title, safe_link
 from engine.matching import Candidate
 from engine.matching.ranking import recommend
 from engine.settings import AlertSettings
-from engine.users import AlertPrefs, prefs_view, profile_of
+from engine.users import profile_of
 
 USERS_PER_BATCH = 500
 MAX_ITEMS = 20  # per message; a longer digest says how many more

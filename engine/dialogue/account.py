@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from db.models import Delivery, Program, SavedProgram, User
-from engine import users
+from engine import choices, users
 from engine.dialogue.model import Button
 from engine.dialogue.state import delete_state
 from engine.dialogue.turn import Turn
@@ -29,7 +29,7 @@ def alerts(turn: Turn, *, changed: bool = False) -> None:
     if user is None:
         turn.say("먼저 /start 로 시작해 주세요.")
         return
-    prefs = users.get_alert_preferences(turn.db, user_id=user.id)
+    prefs = choices.get_alert_preferences(turn.db, user_id=user.id)
     verified = [c.channel for c in user.contacts if c.verified]
     active = [c for c in (prefs.channels if prefs.channels is not None else verified) if c in verified]
     default_quiet = turn.core.settings.alerts.quiet_hours
@@ -94,7 +94,7 @@ def on_alert_button(turn: Turn, args: list[str]) -> None:
     elif head == "s" and value in ("0", "1"):
         change["include_unknown"] = value == "1"
     elif head == "c" and value in CHANNEL_NAMES:
-        prefs = users.get_alert_preferences(turn.db, user_id=user.id)
+        prefs = choices.get_alert_preferences(turn.db, user_id=user.id)
         verified = [c.channel for c in user.contacts if c.verified]
         current = [c for c in (prefs.channels if prefs.channels is not None else verified) if c in verified]
         change["channels"] = [c for c in current if c != value] if value in current else [*current, value]
@@ -102,7 +102,7 @@ def on_alert_button(turn: Turn, args: list[str]) -> None:
         turn.say("이 버튼은 오래되어 더 이상 쓸 수 없어요.")
         alerts(turn)
         return
-    users.set_alert_preferences(turn.db, user_id=user.id, now=turn.now, **change)
+    choices.set_alert_preferences(turn.db, user_id=user.id, now=turn.now, **change)
     alerts(turn, changed=True)
 
 

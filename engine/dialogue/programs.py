@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from db.models import Program
-from engine import matching, users
+from engine import choices, matching
 from engine.dialogue import fields as F
 from engine.dialogue.model import Button, ReplyFile
 from engine.dialogue.state import remember_ref, resolve_ref
@@ -89,7 +89,7 @@ def recommend_page(turn: Turn, *, offset: int) -> None:
     if profile is None or user is None:
         turn.say(NO_PROFILE)
         return
-    dismissed = users.not_interested_keys(turn.db, user_id=user.id)
+    dismissed = choices.not_interested_keys(turn.db, user_id=user.id)
     out = turn.core.recommend(profile=profile, as_of=turn.today, top=offset + PAGE + len(dismissed) + 1)
     results = [r for r in out["results"] if r["program_id"] not in dismissed]
     page = results[offset : offset + PAGE]
@@ -211,7 +211,7 @@ def save(turn: Turn, ref: str) -> None:
     if key is None or user is None:
         turn.say(STALE)
         return
-    if users.save_program(turn.db, user_id=user.id, program_key=key, now=turn.now):
+    if choices.save_program(turn.db, user_id=user.id, program_key=key, now=turn.now):
         turn.say(
             "저장했어요. 마감 7일·3일·1일 전에 알려 드릴게요. /saved 에서 볼 수 있어요.",
             [[Button("저장 취소", f"u:{ref}")]],
@@ -227,7 +227,7 @@ def unsave(turn: Turn, ref: str) -> None:
     if key is None or user is None:
         turn.say(STALE)
         return
-    users.unsave_program(turn.db, user_id=user.id, program_key=key)
+    choices.unsave_program(turn.db, user_id=user.id, program_key=key)
     turn.say("저장을 취소했어요.")
 
 
@@ -247,7 +247,7 @@ def feedback(turn: Turn, ref: str, reason: str) -> None:
     if key is None or user is None or reason not in dict(FEEDBACK_REASONS):
         turn.say(STALE)
         return
-    users.add_feedback(turn.db, user_id=user.id, program_key=key, kind="not_interested", reason=reason, now=turn.now)
+    choices.add_feedback(turn.db, user_id=user.id, program_key=key, kind="not_interested", reason=reason, now=turn.now)
     turn.say("알려 주셔서 고마워요. 이 공고는 다시 추천하지 않을게요.")
 
 
@@ -269,7 +269,7 @@ def search(turn: Turn, query: str) -> None:
 def saved(turn: Turn) -> None:
     """List saved programs with D-n."""
     user = turn.user()
-    rows = users.saved_programs(turn.db, user_id=user.id) if user else []
+    rows = choices.saved_programs(turn.db, user_id=user.id) if user else []
     if not rows:
         turn.say("저장한 공고가 없어요. 추천 카드의 '저장'을 누르면 여기에 모여요.")
         return
@@ -287,7 +287,7 @@ def calendar(turn: Turn) -> None:
     from engine.calendar import deadlines_ics
 
     user = turn.user()
-    rows = users.saved_programs(turn.db, user_id=user.id) if user else []
+    rows = choices.saved_programs(turn.db, user_id=user.id) if user else []
     dated = [(r.program_key, r.title, r.window_end) for r in rows if r.window_end is not None]
     if not dated:
         turn.say("마감일이 있는 저장 공고가 없어요. 공고를 저장하면 달력 파일로 드릴게요.")

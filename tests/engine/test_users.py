@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from db.models import Contact, Delivery, Program, User
-from engine import users
+from engine import choices, users
 from engine.domain import Profile
 from engine.errors import InvalidInput
 
@@ -95,30 +95,30 @@ def test_email_verification_locks_after_five_wrong_codes(engine: Engine) -> None
 
 def test_alert_preferences_default_then_change(engine: Engine) -> None:
     user = users.get_or_create_telegram_user(engine, chat_id=5, display_name=None, now=NOW)
-    assert users.get_alert_preferences(engine, user_id=user.id) == users.AlertPrefs()
-    users.set_alert_preferences(engine, user_id=user.id, mode="digest", digest_hour=8, quiet_hours="off")
-    prefs = users.get_alert_preferences(engine, user_id=user.id)
+    assert choices.get_alert_preferences(engine, user_id=user.id) == choices.AlertPrefs()
+    choices.set_alert_preferences(engine, user_id=user.id, mode="digest", digest_hour=8, quiet_hours="off")
+    prefs = choices.get_alert_preferences(engine, user_id=user.id)
     assert (prefs.mode, prefs.digest_hour, prefs.quiet_hours) == ("digest", 8, "off")
     with pytest.raises(InvalidInput):
-        users.set_alert_preferences(engine, user_id=user.id, quiet_hours="late")
+        choices.set_alert_preferences(engine, user_id=user.id, quiet_hours="late")
 
 
 def test_saved_programs_and_feedback(engine: Engine) -> None:
     key = _program(engine)
     user = users.get_or_create_telegram_user(engine, chat_id=6, display_name=None, now=NOW)
-    assert users.save_program(engine, user_id=user.id, program_key=key, now=NOW)
-    assert not users.save_program(engine, user_id=user.id, program_key=key, now=NOW)
-    assert [v.program_key for v in users.saved_programs(engine, user_id=user.id)] == [key]
-    users.add_feedback(engine, user_id=user.id, program_key=key, kind="not_interested", reason="small", now=NOW)
-    assert users.not_interested_keys(engine, user_id=user.id) == {key}
-    assert users.unsave_program(engine, user_id=user.id, program_key=key)
-    assert users.saved_programs(engine, user_id=user.id) == []
+    assert choices.save_program(engine, user_id=user.id, program_key=key, now=NOW)
+    assert not choices.save_program(engine, user_id=user.id, program_key=key, now=NOW)
+    assert [v.program_key for v in choices.saved_programs(engine, user_id=user.id)] == [key]
+    choices.add_feedback(engine, user_id=user.id, program_key=key, kind="not_interested", reason="small", now=NOW)
+    assert choices.not_interested_keys(engine, user_id=user.id) == {key}
+    assert choices.unsave_program(engine, user_id=user.id, program_key=key)
+    assert choices.saved_programs(engine, user_id=user.id) == []
 
 
 def test_delete_user_erases_everything(engine: Engine) -> None:
     key = _program(engine)
     user = users.get_or_create_telegram_user(engine, chat_id=8, display_name=None, now=NOW)
-    users.save_program(engine, user_id=user.id, program_key=key, now=NOW)
+    choices.save_program(engine, user_id=user.id, program_key=key, now=NOW)
     users.start_email_verification(engine, user_id=user.id, email="x@y.kr", now=NOW)
     assert users.delete_user(engine, user_id=user.id)
     with Session(engine) as s:
@@ -151,7 +151,7 @@ def test_import_registers_updates_and_rejects_by_line_number(engine: Engine) -> 
     found = users.find_user(engine, phone="01012345678")
     assert found is not None and found.onboarded_at == NOW and found.display_name == "김사장"
     assert {(c.channel, c.verified) for c in found.contacts} == {("email", True), ("sms", True)}
-    assert users.get_alert_preferences(engine, user_id=found.id) == users.AlertPrefs()
+    assert choices.get_alert_preferences(engine, user_id=found.id) == choices.AlertPrefs()
 
     again = users.import_users(
         engine, lines=[_line(email="kim@example.com", phone="+82 10-1234-5678").replace('"I"', '"C"')], now=NOW

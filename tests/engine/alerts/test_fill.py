@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Delivery
-from engine import users
+from engine import choices, users
 from engine.alerts.fill import fill_outbox
 from engine.alerts.match import match_changes
 from engine.alerts.outbox import claim_due
@@ -61,7 +61,7 @@ def test_quiet_hours_hold_messages_until_they_end(engine: Engine, make_user: Cal
 
 def test_quiet_hours_off_and_a_user_override(engine: Engine, make_user: Callable[..., int]) -> None:
     night_owl = make_user()
-    users.set_alert_preferences(engine, user_id=night_owl, quiet_hours="off")
+    choices.set_alert_preferences(engine, user_id=night_owl, quiet_hours="off")
     make_user()
     add_change(engine, add_program(engine), at=NIGHT)
     _run(engine, NIGHT)
@@ -74,7 +74,7 @@ def test_digest_batches_a_day_of_matches_into_one_message_at_the_users_hour(
     engine: Engine, make_user: Callable[..., int]
 ) -> None:
     user = make_user()
-    users.set_alert_preferences(engine, user_id=user, mode="digest", digest_hour=18)
+    choices.set_alert_preferences(engine, user_id=user, mode="digest", digest_hour=18)
     for n, key in enumerate(("bizinfo:A", "bizinfo:B", "bizinfo:C")):
         at = T0 + dt.timedelta(hours=n)
         add_change(engine, add_program(engine, key), at=at)
@@ -87,7 +87,7 @@ def test_digest_batches_a_day_of_matches_into_one_message_at_the_users_hour(
 
 def test_digest_already_sent_today_starts_tomorrows(engine: Engine, make_user: Callable[..., int]) -> None:
     user = make_user()
-    users.set_alert_preferences(engine, user_id=user, mode="digest", digest_hour=11)
+    choices.set_alert_preferences(engine, user_id=user, mode="digest", digest_hour=11)
     add_change(engine, add_program(engine, "bizinfo:A"))
     _run(engine, T0)  # 10:00 KST → today's 11:00 digest
     noon = T0 + dt.timedelta(hours=1)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Alert, ProgramChange
-from engine import users
+from engine import choices
 from engine.alerts.match import match_changes, queue_reminders
 from tests.engine.alerts.conftest import AS_OF, T0, add_change, add_program
 
@@ -27,7 +27,7 @@ def test_new_program_alerts_fitting_users_with_their_verdict(engine: Engine, mak
     fits = make_user(employees=3)
     unknown = make_user()  # employees not given: 확인 필요
     strict = make_user()
-    users.set_alert_preferences(engine, user_id=strict, include_unknown=False)
+    choices.set_alert_preferences(engine, user_id=strict, include_unknown=False)
     elsewhere = make_user(region="부산", employees=3)
     too_big = make_user(employees=9)
     add_change(engine, add_program(engine, eligibility=SEOUL_SMALL))
@@ -61,9 +61,9 @@ def test_users_registered_after_the_change_are_not_alerted(engine: Engine, make_
 def test_not_interested_and_disabled_users_are_skipped(engine: Engine, make_user: Callable[..., int]) -> None:
     key = add_program(engine)
     declined = make_user()
-    users.add_feedback(engine, user_id=declined, program_key=key, kind="not_interested", now=T0)
+    choices.add_feedback(engine, user_id=declined, program_key=key, kind="not_interested", now=T0)
     off = make_user()
-    users.set_alert_preferences(engine, user_id=off, enabled=False)
+    choices.set_alert_preferences(engine, user_id=off, enabled=False)
     add_change(engine, key)
     assert match_changes(engine, now=T0, as_of=AS_OF).alerts == 0
 
@@ -71,7 +71,7 @@ def test_not_interested_and_disabled_users_are_skipped(engine: Engine, make_user
 def test_change_to_a_saved_program_always_alerts_its_savers(engine: Engine, make_user: Callable[..., int]) -> None:
     key = add_program(engine, eligibility=SEOUL_SMALL)
     saver = make_user(region="부산")  # does not fit, saved it anyway
-    users.save_program(engine, user_id=saver, program_key=key, now=T0)
+    choices.save_program(engine, user_id=saver, program_key=key, now=T0)
     add_change(engine, key, kind="updated", fields=["content"])
     add_change(engine, key, kind="closed", at=T0 + dt.timedelta(hours=1))
     match_changes(engine, now=T0, as_of=AS_OF)
@@ -101,7 +101,7 @@ def test_reminders_follow_saved_deadlines_once(engine: Engine, make_user: Callab
     soon = add_program(engine, "bizinfo:P3", window_end=AS_OF + dt.timedelta(days=3))
     later = add_program(engine, "bizinfo:P4", window_end=AS_OF + dt.timedelta(days=5))
     for key in (soon, later):
-        users.save_program(engine, user_id=user, program_key=key, now=T0)
+        choices.save_program(engine, user_id=user, program_key=key, now=T0)
     assert queue_reminders(engine, now=T0, today=AS_OF, hour=9, tz=KST) == 1
     assert queue_reminders(engine, now=T0, today=AS_OF, hour=9, tz=KST) == 0
     with Session(engine) as s:
@@ -113,7 +113,7 @@ def test_reminders_follow_saved_deadlines_once(engine: Engine, make_user: Callab
 def test_a_deadline_simply_passing_does_not_alert_savers(engine: Engine, make_user: Callable[..., int]) -> None:
     key = add_program(engine)
     saver = make_user()
-    users.save_program(engine, user_id=saver, program_key=key, now=T0)
+    choices.save_program(engine, user_id=saver, program_key=key, now=T0)
     with Session(engine) as s:
         s.add(ProgramChange(program_key=key, kind="closed", fields=["window"], detail={"reason": "window passed"}))
         s.commit()

@@ -9,7 +9,7 @@ from dialogue_helpers import Talker
 from sqlmodel import Session, select
 
 from db.models import ConversationState, Delivery, User
-from engine import users
+from engine import choices, users
 from engine.app import Aegis
 
 
@@ -25,10 +25,10 @@ def member(talker: Callable[..., Talker]) -> Talker:
     return t
 
 
-def _prefs(core: Aegis) -> users.AlertPrefs:
+def _prefs(core: Aegis) -> choices.AlertPrefs:
     user = users.find_user(core.db, telegram_chat_id=4242)
     assert user is not None
-    return users.get_alert_preferences(core.db, user_id=user.id)
+    return choices.get_alert_preferences(core.db, user_id=user.id)
 
 
 def test_alert_settings_change_one_button_at_a_time(member: Talker, core: Aegis) -> None:

@@ -9,7 +9,7 @@ import pytest
 from dialogue_helpers import Talker
 from sqlalchemy.engine import Engine
 
-from engine import users
+from engine import choices, users
 from engine.app import Aegis
 from engine.settings import Settings
 
@@ -84,7 +84,7 @@ def test_not_interested_asks_why_and_the_program_is_not_recommended_again(onboar
     assert "다시 추천하지 않을게요" in thanks.text
     assert all("카페 경영안정자금" not in r.text for r in onboarded.command("/recommend"))
     user = users.find_user(core.db, telegram_chat_id=4242)
-    assert user is not None and len(users.not_interested_keys(core.db, user_id=user.id)) == 1
+    assert user is not None and len(choices.not_interested_keys(core.db, user_id=user.id)) == 1
 
 
 def test_free_text_after_onboarding_is_a_question_with_cited_programs(onboarded: Talker) -> None:
