@@ -100,9 +100,7 @@ class Aegis:
     @property
     def llm_configured(self) -> bool:
         """Return whether any remote LLM provider is configured (without building the gateway)."""
-        from engine.gateway.config import build_chain
-
-        return bool(build_chain(self.settings.llm))
+        return bool(self.settings.llm.present_providers())  # the gateway package stays unimported
 
     def import_payload(self, *, source: str, payload: bytes, **options: Any) -> RunReport:
         """Parse a saved payload of `source` and store it through the same path as live collection."""

@@ -28,6 +28,14 @@ class ProviderSettings(BaseModel):
     input_cost_per_mtok: float | None = None  # USD per million input tokens (overrides LiteLLM's map)
     output_cost_per_mtok: float | None = None
 
+    def present(self, name: str) -> bool:
+        """Return whether this provider takes part: a model, and a key (selfhosted: a base URL)."""
+        if not self.model.strip():
+            return False
+        if name == "selfhosted":
+            return bool((self.api_base or "").strip())
+        return self.api_key is not None and bool(self.api_key.get_secret_value().strip())
+
 
 # Default (model, cheap model) per provider; applied to partial configurations too (only a key set).
 DEFAULT_MODELS: dict[str, tuple[str, str | None]] = {
@@ -72,6 +80,10 @@ class LLMSettings(BaseModel):
                     given.setdefault("model", model)
                     given.setdefault("cheap_model", cheap)
         return data
+
+    def present_providers(self) -> list[str]:
+        """Return the chain's providers that are configured, in order (cheap: builds no gateway)."""
+        return [name for name in dict.fromkeys(self.chain) if getattr(self, name).present(name)]
 
     @field_validator("chain", mode="before")
     @classmethod

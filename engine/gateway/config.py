@@ -77,10 +77,10 @@ def _litellm_model(provider: str, model: str) -> str:
 
 def build_plan(name: str, cfg: ProviderSettings) -> ProviderPlan | None:
     """Return the provider's plan, or None when it is absent (no key; selfhosted: no api_base; no model)."""
+    if not cfg.present(name):
+        return None
     key = _secret(cfg.api_key)
     base = (cfg.api_base or "").strip() or None
-    if not cfg.model.strip() or (name == "selfhosted" and base is None) or (name != "selfhosted" and key is None):
-        return None
     models = [cfg.model.strip()]
     if cfg.cheap_model and cfg.cheap_model.strip() and cfg.cheap_model.strip() != models[0]:
         models.append(cfg.cheap_model.strip())

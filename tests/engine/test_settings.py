@@ -93,3 +93,19 @@ def test_env_example_documents_every_setting() -> None:
     documented = Path(__file__).parents[2].joinpath(".env.example").read_text(encoding="utf-8")
     missing = [name for name in _names(Settings(_env_file=None)) if f"{name}=" not in documented]
     assert missing == []
+
+
+def test_present_providers_agree_with_the_gateways_chain_without_building_it() -> None:
+    from engine.gateway.config import build_chain
+
+    llm = Settings(
+        llm={  # type: ignore[arg-type]
+            "chain": "gemini,openai,selfhosted,anthropic",
+            "openai": {"api_key": "sk-x"},
+            "anthropic": {"api_key": "  "},
+            "selfhosted": {"api_base": "http://127.0.0.1:11434/v1"},
+        },
+        _env_file=None,
+    ).llm
+    assert llm.present_providers() == ["openai", "selfhosted"]
+    assert [plan.name for plan in build_chain(llm)] == llm.present_providers()
