@@ -22,6 +22,17 @@ from engine.ops.retry import policy_for
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 _T = Delivery.__table__  # type: ignore[attr-defined]
+# The columns of a DeliveryView, in its field order.
+_VIEW_COLUMNS = (
+    _T.c.id,
+    _T.c.user_id,
+    _T.c.channel,
+    _T.c.address,
+    _T.c.kind,
+    _T.c.dedupe_key,
+    _T.c.payload,
+    _T.c.attempts,
+)
 
 
 @dataclass(frozen=True)
@@ -58,16 +69,7 @@ def claim_due(
         sa.update(_T)
         .where(_T.c.id.in_(due.scalar_subquery()))
         .values(lease_owner=worker, lease_until=now + dt.timedelta(seconds=lease_s), attempts=_T.c.attempts + 1)
-        .returning(
-            _T.c.id,
-            _T.c.user_id,
-            _T.c.channel,
-            _T.c.address,
-            _T.c.kind,
-            _T.c.dedupe_key,
-            _T.c.payload,
-            _T.c.attempts,
-        )
+        .returning(*_VIEW_COLUMNS)
     )
     with db.begin() as conn:
         rows = conn.execute(claim).all()
@@ -160,16 +162,9 @@ def accepted_deliveries(db: Engine, *, channel: str, provider_ref: str) -> list[
     """Return the deliveries accepted under one provider reference."""
     with db.connect() as conn:
         rows = conn.execute(
-            sa.select(
-                _T.c.id,
-                _T.c.user_id,
-                _T.c.channel,
-                _T.c.address,
-                _T.c.kind,
-                _T.c.dedupe_key,
-                _T.c.payload,
-                _T.c.attempts,
-            ).where(_T.c.channel == channel, _T.c.status == "accepted", _T.c.provider_ref == provider_ref)
+            sa.select(*_VIEW_COLUMNS).where(
+                _T.c.channel == channel, _T.c.status == "accepted", _T.c.provider_ref == provider_ref
+            )
         ).all()
     return [DeliveryView(*row) for row in rows]
 
