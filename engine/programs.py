@@ -46,10 +46,11 @@ def load_candidates(session: Session, *, as_of: dt.date) -> list[Candidate]:
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in session.execute(query):
         groups[row.group_id].append(row)
-    return [_candidate(rows) for rows in groups.values()]
+    return [candidate_from_rows(rows) for rows in groups.values()]
 
 
-def _candidate(rows: Sequence[Any]) -> Candidate:
+def candidate_from_rows(rows: Sequence[Any]) -> Candidate:
+    """Return the matcher's candidate for one duplicate group of stored rows (the canonical row leads)."""
     keys = [r.key for r in rows]
     head = next(r for r in rows if r.key == canonical_key(keys))
     window = Window(kind=head.window_kind, start=head.window_start, end=head.window_end, raw=head.window_raw)

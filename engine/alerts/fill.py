@@ -25,10 +25,11 @@ from db.session import session_scope
 from engine.alerts.bulk import in_ids, insert_rows
 from engine.alerts.quiet import next_hour, parse_quiet, release_time
 from engine.choices import AlertPrefs, prefs_view
-from engine.domain import Eligibility, Funding, Profile, Window
+from engine.domain import Profile
 from engine.links import plain_title, safe_link
 from engine.matching import Candidate
 from engine.matching.ranking import recommend
+from engine.programs import candidate_from_rows
 from engine.settings import AlertSettings
 from engine.users import profile_of
 
@@ -219,7 +220,7 @@ def _base_item(program_key: str, title: str, url: str | None) -> dict[str, Any]:
     return {
         "program_key": program_key,
         "title": plain_title(title or program_key),
-        "url": program_link(program_key, url),
+        "url": safe_link(key=program_key, url=url),
     }
 
 
@@ -238,7 +239,8 @@ def _item(
         "fields": detail.get("fields", []),
     }
     if alert.program_key not in candidates:
-        candidates[alert.program_key] = _candidate(session.get(Program, alert.program_key))
+        program = session.get(Program, alert.program_key)
+        candidates[alert.program_key] = candidate_from_rows([program]) if program is not None else None
     candidate = candidates[alert.program_key]
     if candidate is not None and profile is not None:
         found = recommend(profile, [candidate], as_of=as_of, top=1, include_ineligible=True)
@@ -246,29 +248,3 @@ def _item(
             match = found[0]
             item |= {"score": match.score, "why": match.explanation, "unknown": list(match.unknown)[:3]}
     return item
-
-
-def program_link(program_key: str, url: str | None) -> str | None:
-    """Return the link to show for a program: its own when safe (source, government or agency domain)."""
-    return safe_link(key=program_key, url=url)
-
-
-def _candidate(program: Program | None) -> Candidate | None:
-    if program is None:
-        return None
-    window = Window(kind=program.window_kind, start=program.window_start, end=program.window_end)
-    return Candidate(
-        program_id=program.key,
-        source_ids=(program.key,),
-        title=program.title,
-        organization=program.organization,
-        url=program.url,
-        window=window,
-        eligibility=Eligibility.model_validate(program.eligibility or {}),
-        needs=tuple(program.needs or ()),
-        category=program.category,
-        support_types=tuple(program.support_types or ()),
-        tokens=(),
-        funding=Funding.model_validate(program.funding) if program.funding else None,
-        summary=program.summary or "",
-    )
