@@ -11,16 +11,14 @@ from typing import Any
 import streamlit as st
 
 from dashboard.common import escape_md, run_page
+from engine.admin.labels import STATUS_LABELS
 from engine.app import Aegis
-from engine.dialogue.programs import stale_note
+from engine.dialogue.programs import BADGES, stale_note
 from engine.errors import InvalidInput
 from engine.inputs import parse_profile
 from engine.matching.labels import INDUSTRY_NAMES, NEED_NAMES, STATUS_NAMES
 from engine.matching.questions import question_text
 from engine.regions import SIDO
-
-ELIGIBILITY_LABELS = {"eligible": "✅ 신청 가능", "unknown": "❔ 확인 필요", "ineligible": "⛔ 신청 불가"}
-STATUS_LABELS = {"open": "접수 중", "always": "상시 접수", "upcoming": "접수 예정", "closed": "마감"}
 
 
 def _form() -> dict[str, Any]:
@@ -95,7 +93,7 @@ def show_results(out: dict[str, Any]) -> None:
             {
                 "순위": i,
                 "공고": r["title"],
-                "판정": ELIGIBILITY_LABELS[r["eligibility"]],
+                "판정": BADGES[r["eligibility"]],
                 "접수": STATUS_LABELS.get(r["status"], r["status"]),
                 "마감": r.get("deadline") or "-",
                 "점수": r["score"],
@@ -108,7 +106,7 @@ def show_results(out: dict[str, Any]) -> None:
         key="sim_results",
     )
     for i, r in enumerate(results, 1):
-        with st.expander(f"{i}. {ELIGIBILITY_LABELS[r['eligibility']]}"):
+        with st.expander(f"{i}. {BADGES[r['eligibility']]}"):
             st.text(r["title"])
             checklist = (
                 [f"✔ {x}" for x in r["reasons"]] + [f"✘ {x}" for x in r["unmet"]] + [f"? {x}" for x in r["unknown"]]
